@@ -1,0 +1,52 @@
+import { OptionError } from '../core/errors.js';
+import type { AttentionMarketOptions } from './options.js';
+import { ATTENTION_MARKET_ID } from './options.js';
+
+/**
+ * Per-episode options of attention-market-v0: fix the hidden state instead of drawing it.
+ * Each vector is normalised to unit length (the spec draws both on the unit sphere).
+ */
+export interface AttentionMarketResetOptions {
+  /** θ_j for every user: `users` vectors of `dim` numbers. */
+  preferences?: ArrayLike<number>[];
+  /** g_k for every goal: `goals` vectors of `dim` numbers. */
+  grounded?: ArrayLike<number>[];
+}
+
+export interface ParsedResetOptions {
+  preferences?: Float64Array; // [U*D], unit rows
+  grounded?: Float64Array; // [G*D], unit rows
+}
+
+export function parseResetOptions(o: AttentionMarketOptions, input: unknown): ParsedResetOptions {
+  const owner = `${ATTENTION_MARKET_ID} reset`;
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new OptionError(owner, '(options)', input, 'reset options must be an object');
+  const out: ParsedResetOptions = {};
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    if (key === 'preferences') out.preferences = unitRows(owner, key, value, o.users, o.dim);
+    else if (key === 'grounded') out.grounded = unitRows(owner, key, value, o.goals, o.dim);
+    else throw new OptionError(owner, key, value, 'unknown reset option; the reset options are preferences, grounded');
+  }
+  return out;
+}
+
+function unitRows(owner: string, key: string, value: unknown, rows: number, dim: number): Float64Array {
+  const allowed = `must be ${rows} vectors of ${dim} finite numbers, none all zero`;
+  if (!Array.isArray(value) || value.length !== rows) throw new OptionError(owner, key, value, allowed);
+  const out = new Float64Array(rows * dim);
+  value.forEach((row: unknown, i) => {
+    const r = row as ArrayLike<number>;
+    if (r === null || typeof r !== 'object' || r.length !== dim) throw new OptionError(owner, `${key}[${i}]`, row, allowed);
+    let n2 = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = r[d];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new OptionError(owner, `${key}[${i}][${d}]`, v, allowed);
+      n2 += v * v;
+    }
+    if (n2 === 0) throw new OptionError(owner, `${key}[${i}]`, row, allowed);
+    const inv = 1 / Math.sqrt(n2);
+    for (let d = 0; d < dim; d++) out[i * dim + d] = r[d] * inv;
+  });
+  return out;
+}

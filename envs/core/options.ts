@@ -1,0 +1,103 @@
+import { OptionError } from './errors.js';
+
+/**
+ * A tiny typed schema for env options (and config files): each option has a kind, a
+ * default, an allowed range and a one-line doc. `parseOptions` validates a partial
+ * input against it and returns the full, typed, frozen options, or throws an
+ * OptionError naming the option, the value and what is allowed.
+ */
+export type OptionSpec =
+  | { kind: 'int'; default: number; min: number; max: number; doc: string }
+  | { kind: 'number'; default: number; min: number; max: number; minExclusive?: boolean; doc: string }
+  | { kind: 'enum'; default: string; values: readonly string[]; doc: string }
+  | { kind: 'boolean'; default: boolean; doc: string };
+
+export type OptionSchema = Record<string, OptionSpec>;
+
+type ValueOfSpec<S extends OptionSpec> = S extends { kind: 'enum'; values: readonly (infer V)[] }
+  ? V
+  : S extends { kind: 'boolean' }
+    ? boolean
+    : number;
+
+export type OptionsOf<S extends OptionSchema> = { readonly [K in keyof S]: ValueOfSpec<S[K]> };
+
+export const int = (def: number, min: number, max: number, doc: string) => ({ kind: 'int', default: def, min, max, doc }) as const;
+export const num = (def: number, min: number, max: number, doc: string, minExclusive = false) =>
+  ({ kind: 'number', default: def, min, max, minExclusive, doc }) as const;
+export const oneOf = <const V extends readonly string[]>(values: V, def: V[number], doc: string) =>
+  ({ kind: 'enum', default: def, values, doc }) as const;
+export const bool = (def: boolean, doc: string) => ({ kind: 'boolean', default: def, doc }) as const;
+
+/** What is allowed for one option, in words. */
+export function describeAllowed(spec: OptionSpec): string {
+  switch (spec.kind) {
+    case 'int':
+      return `an integer in [${spec.min}, ${spec.max}]`;
+    case 'number':
+      return `a finite number in ${spec.minExclusive ? '(' : '['}${spec.min}, ${spec.max}]`;
+    case 'enum':
+      return `one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'boolean':
+      return 'true or false';
+  }
+}
+
+function validOne(spec: OptionSpec, v: unknown): boolean {
+  switch (spec.kind) {
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) && v >= spec.min && v <= spec.max;
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) && (spec.minExclusive ? v > spec.min : v >= spec.min) && v <= spec.max;
+    case 'enum':
+      return typeof v === 'string' && spec.values.includes(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+  }
+}
+
+export interface CrossCheck<S extends OptionSchema> {
+  /** The option blamed when the check fails. */
+  option: keyof S & string;
+  /** Returns null if fine, else what is allowed (e.g. "at most goals × creationsPerGoal = 16"). */
+  check(o: OptionsOf<S>): string | null;
+}
+
+export function defaults<S extends OptionSchema>(schema: S): OptionsOf<S> {
+  const out: Record<string, unknown> = {};
+  for (const [k, spec] of Object.entries(schema)) out[k] = spec.default;
+  return Object.freeze(out) as OptionsOf<S>;
+}
+
+export function parseOptions<S extends OptionSchema>(
+  owner: string,
+  schema: S,
+  input: unknown,
+  crossChecks: readonly CrossCheck<S>[] = [],
+): OptionsOf<S> {
+  if (input === undefined || input === null) input = {};
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new OptionError(owner, '(options)', input, 'options must be an object');
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
+    if (!Object.hasOwn(schema, k)) {
+      throw new OptionError(owner, k, v, `unknown option; the options are ${Object.keys(schema).join(', ')}`);
+    }
+    if (v === undefined) continue;
+    if (!validOne(schema[k], v)) throw new OptionError(owner, k, v, `must be ${describeAllowed(schema[k])} (${schema[k].doc})`);
+    out[k] = v;
+  }
+  for (const [k, spec] of Object.entries(schema)) if (!(k in out)) out[k] = spec.default;
+  const opts = Object.freeze(out) as OptionsOf<S>;
+  for (const c of crossChecks) {
+    const why = c.check(opts);
+    if (why !== null) throw new OptionError(owner, c.option, opts[c.option], why);
+  }
+  return opts;
+}
+
+/** One line per option, for `--help` and the README's env tables. */
+export function describeSchema(schema: OptionSchema): { name: string; allowed: string; default: unknown; doc: string }[] {
+  return Object.entries(schema).map(([name, spec]) => ({ name, allowed: describeAllowed(spec), default: spec.default, doc: spec.doc }));
+}

@@ -1,0 +1,62 @@
+import type { ParallelEnv } from './env.js';
+import type { GameKernel } from './kernel.js';
+import { describeSchema, type OptionSchema } from './options.js';
+import { VecEnv, type AutoresetMode } from './vector-env.js';
+
+/** How an env id is built: a validated options schema and a kernel factory. */
+export interface EnvSpec<Options = unknown> {
+  readonly id: string;
+  readonly description: string;
+  readonly optionSchema: OptionSchema;
+  /** Validates options (throwing an OptionError that names the option) and fills defaults. */
+  parseOptions(input: unknown): Options;
+  createKernel(options: Options, batch: number): GameKernel;
+  /** The single env for these options (a KernelEnv, or a richer subclass). */
+  createEnv(options: Options): ParallelEnv;
+}
+
+const specs = new Map<string, EnvSpec<any>>();
+
+export function register<O>(spec: EnvSpec<O>): void {
+  if (!/^[a-z0-9-]+-v\d+$/.test(spec.id)) throw new RangeError(`env id "${spec.id}" must look like "name-v0"`);
+  if (specs.has(spec.id)) throw new RangeError(`env id "${spec.id}" is already registered`);
+  specs.set(spec.id, spec);
+}
+
+export function spec(id: string): EnvSpec<unknown> {
+  const s = specs.get(id);
+  if (!s) {
+    const known = [...specs.keys()].sort();
+    throw new RangeError(`unknown env id "${id}"; registered ids: ${known.length ? known.join(', ') : '(none)'}`);
+  }
+  return s;
+}
+
+export function registeredIds(): string[] {
+  return [...specs.keys()].sort();
+}
+
+/** The single env `id` with `options` (validated; defaults filled in). */
+export function make<E extends ParallelEnv = ParallelEnv>(id: string, options?: unknown): E {
+  const s = spec(id);
+  return s.createEnv(s.parseOptions(options)) as E;
+}
+
+export interface MakeVecArgs {
+  numEnvs: number;
+  options?: unknown;
+  autoreset?: AutoresetMode;
+}
+
+/** `numEnvs` copies of `id` over flat typed arrays. */
+export function makeVec(id: string, args: MakeVecArgs): VecEnv {
+  const s = spec(id);
+  if (!Number.isInteger(args.numEnvs) || args.numEnvs < 1 || args.numEnvs > 1 << 20) {
+    throw new RangeError(`makeVec(${id}): numEnvs must be an integer in [1, 1048576], got ${args.numEnvs}`);
+  }
+  return new VecEnv(s.createKernel(s.parseOptions(args.options), args.numEnvs), args.autoreset ?? 'next-step');
+}
+
+export function describeOptions(id: string) {
+  return describeSchema(spec(id).optionSchema);
+}

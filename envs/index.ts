@@ -1,0 +1,11 @@
+export * from './core/spaces/index.js';
+export { Rng, type RngState } from './core/rng.js';
+export type { AgentId, Info, ParallelEnv, ResetArgs, ResetResult, StepResult, EnvMetadata } from './core/env.js';
+export type { GameKernel, RoleSpec } from './core/kernel.js';
+export { KernelEnv, agentId } from './core/kernel-env.js';
+export { VecEnv, AUTORESET_MODES, type AutoresetMode, type VecRole, type VecResetArgs } from './core/vector-env.js';
+export { OptionError, ActionError, EnvStateError } from './core/errors.js';
+export { parseOptions, defaults, describeSchema, int, num, oneOf, bool, type OptionSchema, type OptionSpec, type OptionsOf } from './core/options.js';
+export { snapshotKernel, restoreKernel } from './core/snapshot.js';
+export * from './registry.js';
+export * from './attention-market/index.js';

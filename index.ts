@@ -1,0 +1,3 @@
+/** buddy-gym: multi-agent environments for the game theory of AI alignment. */
+export * from './envs/index.js';
+export * from './agents/index.js';

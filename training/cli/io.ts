@@ -1,0 +1,18 @@
+/** Where a command writes: `out` for results (stdout), `err` for errors and notes (stderr), one line per call. */
+export interface CliIO {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** An in-memory CliIO, for tests and for callers that want the text. */
+export function captureIO(): CliIO & { readonly stdout: string[]; readonly stderr: string[]; text(): string } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (line) => void stdout.push(line),
+    err: (line) => void stderr.push(line),
+    text: () => stdout.join('\n'),
+  };
+}

@@ -1,0 +1,13 @@
+/** Entry point of the `buddy-gym` binary (bin/buddy-gym.js imports the build of this file). */
+import { runCli } from './program.js';
+
+// `buddy-gym list | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+process.exitCode = runCli(process.argv.slice(2), {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+});

@@ -1,0 +1,99 @@
+/**
+ * The buddy-gym command line: `runCli(argv, io)` dispatches to one command and returns
+ * the exit code (0 ok, 1 a failed check, 2 a mistake in the command line). main.ts wires
+ * it to process.argv and the terminal; tests call it (or a command) directly.
+ */
+import packageJson from '../../package.json';
+import { OptionError } from '../../envs/core/errors.js';
+import type { CommandSpec } from './args.js';
+import { checkCommand, checkSpec } from './check.js';
+import { EXIT, UsageError } from './errors.js';
+import type { CliIO } from './io.js';
+import { listCommand, listSpec } from './list.js';
+import { playCommand, playSpec } from './play.js';
+
+export interface Command {
+  readonly spec: CommandSpec;
+  run(argv: readonly string[], io: CliIO): number;
+}
+
+export const COMMANDS: readonly Command[] = [
+  { spec: listSpec, run: listCommand },
+  { spec: checkSpec, run: checkCommand },
+  { spec: playSpec, run: playCommand },
+];
+
+/** Commands that later issues add; named so that trying one says so. */
+const LATER = ['train', 'eval', 'dashboard'];
+
+export function programHelp(): string[] {
+  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
+  return [
+    `buddy-gym ${packageJson.version}: multi-agent RL environments for the game theory of AI alignment`,
+    '',
+    'Usage:',
+    '  buddy-gym <command> [flags]',
+    '  buddy-gym <command> --help     help of one command, every flag documented',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary}`),
+    `  ${'help'.padEnd(width)}  print this help, or \`help <command>\``,
+    '',
+    'Flags:',
+    '  -h, --help     print this help and exit',
+    '  -v, --version  print the version and exit',
+    '',
+    `Not there yet (later issues): ${LATER.join(', ')}.`,
+    '',
+    'Exit codes: 0 success, 1 a conformance check failed, 2 a mistake in the command line.',
+  ];
+}
+
+function find(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.spec.name === name);
+}
+
+function unknownCommand(name: string): UsageError {
+  const later = LATER.includes(name) ? ` ("${name}" comes in a later issue)` : '';
+  const what = name.startsWith('-') ? `unknown flag ${name}` : `unknown command ${JSON.stringify(name)}${later}`;
+  return new UsageError(`${what}; the commands are ${COMMANDS.map((c) => c.spec.name).join(', ')}, help (see buddy-gym --help)`);
+}
+
+/** Runs one command line (the words after `buddy-gym`) and returns its exit code. */
+export function runCli(argv: readonly string[], io: CliIO): number {
+  const [first, ...rest] = argv;
+  let prefix = 'buddy-gym';
+  try {
+    if (first === undefined || first === '--help' || first === '-h') {
+      programHelp().forEach((l) => (first === undefined ? io.err(l) : io.out(l)));
+      return first === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (first === '--version' || first === '-v') {
+      io.out(packageJson.version);
+      return EXIT.ok;
+    }
+    if (first === 'help') {
+      if (rest.length === 0) {
+        programHelp().forEach((l) => io.out(l));
+        return EXIT.ok;
+      }
+      const cmd = find(rest[0]);
+      if (!cmd || rest.length > 1) throw rest.length > 1 ? new UsageError(`help takes one command name, got ${rest.join(' ')}`) : unknownCommand(rest[0]);
+      return cmd.run(['--help'], io);
+    }
+    const cmd = find(first);
+    if (!cmd) throw unknownCommand(first);
+    prefix = `buddy-gym ${cmd.spec.name}`;
+    return cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof OptionError) {
+      io.err(`${prefix}: ${e.message}`);
+      return EXIT.usage;
+    }
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    io.err(`${prefix}: ${msg}`);
+    if (e instanceof Error && e.stack && process.env.BUDDY_GYM_DEBUG) io.err(e.stack);
+    else io.err('(set BUDDY_GYM_DEBUG=1 to see the stack trace)');
+    return EXIT.failure;
+  }
+}
