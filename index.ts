@@ -1,3 +1,4 @@
 /** buddy-gym: multi-agent environments for the game theory of AI alignment. */
 export * from './envs/index.js';
 export * from './agents/index.js';
+export * from './training/index.js';

@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // Builds dist/ when stale: the bin and README tests import the built package.
+    globalSetup: ['tests/global-setup.ts'],
   },
 });

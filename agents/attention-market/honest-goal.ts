@@ -23,11 +23,16 @@ export class HonestGoal implements Agent<GoalObservation, Float32Array> {
     const M = obs.slotsWon.length;
     const out = new Float32Array(M * D);
     for (let m = 0; m < M; m++) for (let d = 0; d < D; d++) out[m * D + d] = obs.grounded[d];
-    if (this.noise > 0) addClippedNoise(out, 0, out.length, this.noise, ctx, new Float64Array(out.length));
+    if (this.noise > 0) addClippedNoise(out, 0, out.length, this.noise, ctx, this.scratch(out.length));
     return out;
   }
 
   private noiseBuf = new Float64Array(0);
+
+  private scratch(n: number): Float64Array {
+    if (this.noiseBuf.length < n) this.noiseBuf = new Float64Array(n);
+    return this.noiseBuf;
+  }
 
   actBatch(obs: Float32Array, actions: Float32Array | Int32Array, ctx: BatchContext): void {
     const { grounded, D, M } = goalLayout(ctx.role);
@@ -37,8 +42,7 @@ export class HonestGoal implements Agent<GoalObservation, Float32Array> {
       for (let m = 0; m < M; m++) for (let d = 0; d < D; d++) actions[r * ctx.actSize + m * D + d] = obs[src + d];
     }
     if (this.noise > 0) {
-      if (this.noiseBuf.length !== actions.length) this.noiseBuf = new Float64Array(actions.length);
-      addClippedNoise(actions as Float32Array, 0, actions.length, this.noise, ctx, this.noiseBuf);
+      addClippedNoise(actions as Float32Array, 0, actions.length, this.noise, ctx, this.scratch(actions.length));
     }
   }
 }

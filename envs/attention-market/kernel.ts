@@ -185,8 +185,7 @@ export class AttentionMarketKernel implements GameKernel {
     for (let k = 0; k < G; k++) world.unitVector(this.grounded, (b * G + k) * D, D);
     if (options?.preferences) this.preferences.set(options.preferences, b * U * D);
     if (options?.grounded) this.grounded.set(options.grounded, b * G * D);
-    // g is advertised through float32 buffers: keep it float32-exact so an honest creation costs exactly 0.
-    for (let i = b * G * D; i < (b + 1) * G * D; i++) this.grounded[i] = Math.fround(this.grounded[i]);
+    for (let k = 0; k < G; k++) float32UnitBall(this.grounded, (b * G + k) * D, D);
 
     for (let j = 0; j < U; j++) {
       const rel = (b * U + j) * G;
@@ -278,6 +277,8 @@ export class AttentionMarketKernel implements GameKernel {
     }
     this.rewards[GOAL].fill(0, b * G, (b + 1) * G);
     this.rewards[USER].fill(0, b * U, (b + 1) * U);
+    this.infos[GOAL].fill(0, b * G * GOAL_INFO.length, (b + 1) * G * GOAL_INFO.length);
+    this.infos[USER].fill(0, b * U * USER_INFO.length, (b + 1) * U * USER_INFO.length);
     this.terminated[b] = 0;
     this.truncated[b] = 0;
   }
@@ -421,6 +422,25 @@ export class AttentionMarketKernel implements GameKernel {
     this.metrics[mBase + 5] = estErrSum / U;
   }
 
+}
+
+/**
+ * Rounds v[off .. off+D) to float32 values whose norm is at most 1, so that an honest
+ * creation e = g passes through the float32 pool and the unit-ball projection unchanged
+ * and costs exactly 0 (rounding alone can leave ‖g‖² = 1 + 6e−8).
+ */
+function float32UnitBall(v: Float64Array, off: number, D: number): void {
+  for (let scale = 1; ; scale *= 1 - 2 ** -23) {
+    let n2 = 0;
+    for (let d = 0; d < D; d++) {
+      const x = Math.fround(v[off + d] * scale);
+      n2 += x * x;
+    }
+    if (n2 <= 1) {
+      for (let d = 0; d < D; d++) v[off + d] = Math.fround(v[off + d] * scale);
+      return;
+    }
+  }
 }
 
 /** Sum of the first N items when each of the `sorted` values appears M times. */

@@ -3,12 +3,14 @@ import { ActionError, EnvStateError } from './errors.js';
 import type { GameKernel, KernelResetOptions } from './kernel.js';
 import { assertSeed } from './rng.js';
 import { snapshotKernel } from './snapshot.js';
+import { TypedArena } from './spaces/arena.js';
 import type { Space } from './spaces/space.js';
 
 /** Agent id of agent i of a role: "goal_0", "user_3". */
 export const agentId = (role: string, i: number): AgentId => `${role}_${i}`;
 
 interface AgentSlot {
+  id: AgentId;
   role: number;
   index: number;
 }
@@ -21,6 +23,9 @@ export class KernelEnv<Obs = unknown, Act = unknown, ResetOptions = Record<strin
   readonly possibleAgents: readonly AgentId[];
   private live: readonly AgentId[] = [];
   private readonly slots = new Map<AgentId, AgentSlot>();
+  private readonly slotList: readonly AgentSlot[];
+  /** Bytes of one step's observations: every flat element is a 4-byte float32 or int32. */
+  private readonly obsBytes: number;
   private readonly actingByPhase: readonly (readonly AgentId[])[];
   private started = false;
   private closed = false;
@@ -37,10 +42,12 @@ export class KernelEnv<Obs = unknown, Act = unknown, ResetOptions = Record<strin
       for (let i = 0; i < role.count; i++) {
         const id = agentId(role.name, i);
         ids.push(id);
-        this.slots.set(id, { role: r, index: i });
+        this.slots.set(id, { id, role: r, index: i });
       }
     });
     this.possibleAgents = Object.freeze(ids);
+    this.slotList = ids.map((id) => this.slots.get(id)!);
+    this.obsBytes = 4 * kernel.roles.reduce((sum, r) => sum + r.count * r.observationSpace.flatSize, 0);
     this.actingByPhase = kernel.phaseRoles.map((r) => Object.freeze(ids.filter((id) => this.slots.get(id)!.role === r)));
   }
 
@@ -86,6 +93,7 @@ export class KernelEnv<Obs = unknown, Act = unknown, ResetOptions = Record<strin
     if (!this.started) throw new EnvStateError(`${this.id}: step() before reset()`);
     if (this.live.length === 0) throw new EnvStateError(`${this.id}: step() after the episode ended; call reset() first`);
     this.writeActions(actions);
+    const played = this.phaseName;
     this.kernel.step();
 
     const k = this.kernel;
@@ -96,14 +104,20 @@ export class KernelEnv<Obs = unknown, Act = unknown, ResetOptions = Record<strin
     const terminations: Record<AgentId, boolean> = {};
     const truncations: Record<AgentId, boolean> = {};
     const infos: Record<AgentId, Info> = {};
-    for (const id of this.live) {
-      const { role, index } = this.slots.get(id)!;
+    const terminated = k.terminated[0] === 1;
+    const truncated = k.truncated[0] === 1 && !terminated;
+    const roundEnd = k.phase === 0;
+    // Every agent stays live until the whole episode ends (kernels end all agents together).
+    for (const { id, role, index } of this.slotList) {
       rewards[id] = k.rewards[role][index];
-      terminations[id] = k.terminated[0] === 1;
-      truncations[id] = k.truncated[0] === 1 && k.terminated[0] === 0;
-      const names = k.roles[role].infoNames;
-      const info: Info = { phase: this.metadata.phases[k.phase] };
-      for (let n = 0; n < names.length; n++) info[names[n]] = k.infos[role][index * names.length + n];
+      terminations[id] = terminated;
+      truncations[id] = truncated;
+      // `phase` is the phase this step played; per-agent values (regret, visibility...) come at the end of a round.
+      const info: Info = { phase: played };
+      if (roundEnd) {
+        const names = k.roles[role].infoNames;
+        for (let n = 0; n < names.length; n++) info[names[n]] = k.infos[role][index * names.length + n];
+      }
       if (shared) info.round = shared;
       infos[id] = info;
     }
@@ -156,10 +170,10 @@ export class KernelEnv<Obs = unknown, Act = unknown, ResetOptions = Record<strin
 
   private observe(): Record<AgentId, Obs> {
     const out: Record<AgentId, Obs> = {};
-    for (const id of this.live) {
-      const { role, index } = this.slots.get(id)!;
+    const arena = new TypedArena(this.obsBytes);
+    for (const { id, role, index } of this.slotList) {
       const space = this.kernel.roles[role].observationSpace;
-      out[id] = space.unflatten(this.kernel.observations[role], index * space.flatSize) as Obs;
+      out[id] = space.unflatten(this.kernel.observations[role], index * space.flatSize, arena) as Obs;
     }
     return out;
   }

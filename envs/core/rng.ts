@@ -33,15 +33,16 @@ export class Rng {
   private readonly o: number;
 
   /**
-   * A generator for `seed` (any non-negative safe integer) and stream id `stream`. With
-   * `state`, its four state words are kept in `state[offset .. offset+3]` (not reseeded
-   * when `seed` is undefined).
+   * A generator for `seed` (any non-negative safe integer, default 0) and stream id
+   * `stream`. With `state`, its four state words live in `state[offset .. offset+3]`, and
+   * an undefined seed keeps the words already there.
    */
-  constructor(seed: number | undefined = 0, stream = 0, state?: Int32Array, offset = 0) {
+  constructor(seed?: number, stream = 0, state?: Int32Array, offset = 0) {
     if (state && (offset < 0 || offset + 4 > state.length)) throw new RangeError('Rng: state array too short for offset');
     this.s = state ?? new Int32Array(4);
     this.o = state ? offset : 0;
     if (seed !== undefined) this.seed(seed, stream);
+    else if (!state) this.seed(0, stream);
   }
 
   seed(seed: number, stream = 0): void {
@@ -162,7 +163,7 @@ export class Rng {
       d = (d << 11) | (d >>> 21);
       const iz = hz & 127;
       if (Math.abs(hz) < KN[iz]) {
-        out[offset + i] = mean + sd * hz * WN[iz];
+        out[offset + i] = mean + sd * (hz * WN[iz]);
       } else {
         s[o] = a;
         s[o + 1] = b;

@@ -59,6 +59,7 @@ export class VecEnv {
   readonly wasReset: Uint8Array;
   private readonly pending: Uint8Array; // next-step: copies to reset at the next step
   private readonly skip: Uint8Array;
+  private readonly kept: Float64Array[]; // same-step scratch: one copy's rewards, infos, metrics
   private started = false;
   private closed = false;
 
@@ -89,6 +90,7 @@ export class VecEnv {
     this.wasReset = new Uint8Array(B);
     this.pending = new Uint8Array(B);
     this.skip = new Uint8Array(B);
+    this.kept = [...kernel.rewards, ...kernel.infos, kernel.metrics].map((a) => new Float64Array(a.length / B));
   }
 
   get id(): string {
@@ -197,10 +199,13 @@ export class VecEnv {
           vr.finalObservations.set(vr.observations.subarray(b * n, (b + 1) * n), b * n);
         }
         this.hasFinal[b] = 1;
+        // Report the step that ended the episode (flags, rewards, infos, metrics), though the copy is already reset.
         const term = k.terminated[b];
         const trunc = k.truncated[b];
+        this.keepOutcome(b, true);
         k.resetCopy(b, undefined, undefined);
-        k.terminated[b] = term; // report how the episode ended, though the copy is already reset
+        this.keepOutcome(b, false);
+        k.terminated[b] = term;
         k.truncated[b] = trunc;
       }
     }
@@ -208,6 +213,21 @@ export class VecEnv {
 
   close(): void {
     this.closed = true;
+  }
+
+  /** Saves (save = true) or restores copy b's rewards, infos and metrics around a same-step reset. */
+  private keepOutcome(b: number, save: boolean): void {
+    const k = this.kernel;
+    const arrays: Float64Array[] = [...k.rewards, ...k.infos, k.metrics];
+    for (let i = 0; i < arrays.length; i++) {
+      const a = arrays[i];
+      const n = a.length / this.numEnvs;
+      const keep = this.kept[i];
+      for (let j = 0; j < n; j++) {
+        if (save) keep[j] = a[b * n + j];
+        else a[b * n + j] = keep[j];
+      }
+    }
   }
 
   private assertOpen(): void {

@@ -1,4 +1,5 @@
 import type { Rng } from '../rng.js';
+import type { TypedArena } from './arena.js';
 import { checkShape, describeValue, indexLabel, isArrayLikeOfNumbers, product, type Space, type SpaceSpec } from './space.js';
 
 /** Real vectors in [low, high] (element-wise; ±Infinity for unbounded), stored as Float32Array. */
@@ -76,9 +77,10 @@ export class Box implements Space<Float32Array> {
     for (let i = 0; i < this.flatSize; i++) out[offset + i] = x[i];
   }
 
-  unflatten(buf: ArrayLike<number>, offset = 0): Float32Array {
-    const out = new Float32Array(this.flatSize);
-    for (let i = 0; i < this.flatSize; i++) out[i] = buf[offset + i];
+  unflatten(buf: ArrayLike<number>, offset = 0, arena?: TypedArena): Float32Array {
+    const out = arena ? arena.float32(this.flatSize) : new Float32Array(this.flatSize);
+    if (buf instanceof Float32Array) out.set(buf.subarray(offset, offset + this.flatSize));
+    else for (let i = 0; i < this.flatSize; i++) out[i] = buf[offset + i];
     return out;
   }
 

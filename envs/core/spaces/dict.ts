@@ -1,4 +1,5 @@
 import type { Rng } from '../rng.js';
+import type { TypedArena } from './arena.js';
 import { describeValue, type Space, type SpaceSpec } from './space.js';
 
 type ValueOf<S> = S extends Space<infer T> ? T : never;
@@ -16,6 +17,7 @@ export class Dict<E extends Record<string, Space<unknown>>> implements Space<Dic
   readonly keys: readonly (keyof E & string)[];
   /** Offset of each entry in the flat layout. */
   readonly offsets: Readonly<Record<keyof E, number>>;
+  private readonly build: (buf: ArrayLike<number>, offset: number, arena?: TypedArena) => DictValue<E>;
 
   constructor(readonly entries: E) {
     this.keys = Object.freeze(Object.keys(entries) as (keyof E & string)[]);
@@ -28,6 +30,7 @@ export class Dict<E extends Record<string, Space<unknown>>> implements Space<Dic
     }
     this.offsets = Object.freeze(offsets);
     this.flatSize = size;
+    this.build = compileUnflatten(this.keys, entries, offsets);
     this.shape = Object.freeze([size]);
   }
 
@@ -65,10 +68,8 @@ export class Dict<E extends Record<string, Space<unknown>>> implements Space<Dic
     for (const k of this.keys) this.entries[k].flatten(x[k], out, offset + this.offsets[k]);
   }
 
-  unflatten(buf: ArrayLike<number>, offset = 0): DictValue<E> {
-    const out = {} as DictValue<E>;
-    for (const k of this.keys) out[k] = this.entries[k].unflatten(buf, offset + this.offsets[k]) as DictValue<E>[typeof k];
-    return out;
+  unflatten(buf: ArrayLike<number>, offset = 0, arena?: TypedArena): DictValue<E> {
+    return this.build(buf, offset, arena);
   }
 
   toJSON(): SpaceSpec {
@@ -76,4 +77,17 @@ export class Dict<E extends Record<string, Space<unknown>>> implements Space<Dic
     for (const k of this.keys) entries[k] = this.entries[k].toJSON();
     return { kind: 'dict', entries };
   }
+}
+
+type Unflatten<E extends Record<string, Space<unknown>>> = (buf: ArrayLike<number>, offset: number, arena?: TypedArena) => DictValue<E>;
+
+/**
+ * Builds `(buf, offset, arena) => ({ key: entry.unflatten(...), ... })` for these keys: an
+ * object literal of fixed shape with one receiver per call site, which V8 runs several
+ * times faster than filling an object key by key. Keys are passed as data (JSON-quoted).
+ */
+function compileUnflatten<E extends Record<string, Space<unknown>>>(keys: readonly string[], entries: E, offsets: Record<string, number>): Unflatten<E> {
+  const fields = keys.map((k, i) => `${JSON.stringify(k)}: s[${i}].unflatten(buf, offset + ${offsets[k]}, arena)`).join(', ');
+  const make = new Function('s', `return (buf, offset, arena) => ({ ${fields} });`) as (s: Space<unknown>[]) => Unflatten<E>;
+  return make(keys.map((k) => entries[k]));
 }

@@ -1,4 +1,5 @@
 import type { Rng } from '../rng.js';
+import type { TypedArena } from './arena.js';
 import { describeValue, isArrayLikeOfNumbers, type Space, type SpaceSpec } from './space.js';
 
 /** A vector of integers, element i in {start, …, start + nvec[i] − 1}; stored as Int32Array. */
@@ -52,8 +53,8 @@ export class MultiDiscrete implements Space<Int32Array> {
     for (let i = 0; i < this.flatSize; i++) out[offset + i] = x[i];
   }
 
-  unflatten(buf: ArrayLike<number>, offset = 0): Int32Array {
-    const out = new Int32Array(this.flatSize);
+  unflatten(buf: ArrayLike<number>, offset = 0, arena?: TypedArena): Int32Array {
+    const out = arena ? arena.int32(this.flatSize) : new Int32Array(this.flatSize);
     for (let i = 0; i < this.flatSize; i++) out[i] = buf[offset + i];
     return out;
   }

@@ -1,4 +1,5 @@
 import type { Rng } from '../rng.js';
+import type { TypedArena } from './arena.js';
 
 export type Dtype = 'float32' | 'int32';
 
@@ -30,7 +31,8 @@ export interface Space<T = unknown> {
    */
   explainFlat(buf: ArrayLike<number>, offset: number): string | null;
   flatten(x: T, out: Float32Array | Int32Array | Float64Array, offset?: number): void;
-  unflatten(buf: ArrayLike<number>, offset?: number): T;
+  /** The value stored at buf[offset ..]; typed arrays come from `arena` when given (4 bytes per element). */
+  unflatten(buf: ArrayLike<number>, offset?: number, arena?: TypedArena): T;
   toJSON(): SpaceSpec;
 }
 

@@ -1,4 +1,5 @@
 import type { Rng } from '../rng.js';
+import type { TypedArena } from './arena.js';
 import { describeValue, isArrayLikeOfNumbers, type Space, type SpaceSpec } from './space.js';
 
 /**
@@ -58,8 +59,8 @@ export class Subset implements Space<Int32Array> {
     for (let i = 0; i < this.k; i++) out[offset + i] = x[i];
   }
 
-  unflatten(buf: ArrayLike<number>, offset = 0): Int32Array {
-    const out = new Int32Array(this.k);
+  unflatten(buf: ArrayLike<number>, offset = 0, arena?: TypedArena): Int32Array {
+    const out = arena ? arena.int32(this.k) : new Int32Array(this.k);
     for (let i = 0; i < this.k; i++) out[i] = buf[offset + i];
     return out;
   }

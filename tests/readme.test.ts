@@ -1,0 +1,119 @@
+/**
+ * The README must stay true: its first code block holds exactly the two fresh-machine
+ * commands, its tables are what the registry generates, and its TypeScript examples
+ * (marked `<!-- readme-test: NAME -->`) type-check under strict settings and run, importing
+ * the built package by name as a user's own file would.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { registeredIds } from '../envs/registry.js';
+import { envInfo, envTableMarkdown, optionsTableMarkdown } from '../training/cli/env-info.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** Fenced code blocks in order: their info string and body. */
+function codeBlocks(md: string): { lang: string; body: string; index: number }[] {
+  const out: { lang: string; body: string; index: number }[] = [];
+  const re = /^```(\S*)\n([\s\S]*?)^```$/gm;
+  for (let m = re.exec(md); m; m = re.exec(md)) out.push({ lang: m[1], body: m[2], index: m.index });
+  return out;
+}
+
+/** The ```ts block right after `<!-- readme-test: name -->`. */
+function example(name: string): string {
+  const m = new RegExp(`<!-- readme-test: ${name} -->\\n\`\`\`ts\\n([\\s\\S]*?)^\`\`\`$`, 'm').exec(readme);
+  if (!m) throw new Error(`README.md has no \`\`\`ts block marked <!-- readme-test: ${name} -->`);
+  return m[1];
+}
+
+describe('README.md', () => {
+  it('opens with exactly the two fresh-machine commands in its first code block', () => {
+    const first = codeBlocks(readme)[0];
+    const lines = first.body.split('\n').filter((l) => l.trim() !== '');
+    expect(lines).toEqual([
+      'npm ci && npx buddy-gym play attention-market-v0 --goals exaggerate --users greedy --episodes 20 --seed 1',
+      'npm ci && npm test',
+    ]);
+    // ... and it is on the first screen: within the first 30 lines.
+    expect(readme.slice(0, first.index).split('\n').length).toBeLessThan(30);
+  });
+
+  it('says what is not there yet, and where the benchmarks are', () => {
+    expect(readme).toMatch(/Not there yet/);
+    for (const word of ['training', 'checkpoints', 'eval', 'dashboard', 'other games']) expect(readme).toContain(word);
+    expect(readme).toMatch(/\[BENCHMARKS\.md\]\(BENCHMARKS\.md\)/);
+  });
+
+  it('has the env table and the options table that the registry generates', () => {
+    for (const line of envTableMarkdown(registeredIds().map(envInfo))) expect(readme).toContain(line);
+    for (const line of optionsTableMarkdown('attention-market-v0')) expect(readme).toContain(line);
+  });
+
+  it(".ci/run installs, runs the README's test command and checks every env", () => {
+    const ci = readFileSync(join(root, '.ci', 'run'), 'utf8');
+    expect(ci).toMatch(/^set -euo pipefail$/m);
+    expect(ci).toMatch(/^npm ci$/m);
+    expect(ci).toMatch(/^npm test$/m);
+    expect(ci).toMatch(/^npx buddy-gym check --all$/m);
+  });
+});
+
+describe("README.md's TypeScript examples", () => {
+  const dir = join(root, '.tmp');
+  const files: Record<string, string> = {};
+
+  beforeAll(() => {
+    const build = inject('distBuild');
+    if (build.error) throw new Error(build.error);
+    mkdirSync(dir, { recursive: true });
+    for (const name of ['api', 'custom-agent']) {
+      files[name] = join(dir, `readme-${name}-${process.pid}.ts`);
+      writeFileSync(files[name], example(name));
+    }
+  });
+  afterAll(() => {
+    for (const f of Object.values(files)) rmSync(f, { force: true });
+  });
+
+  const run = (name: string) => execFileSync(process.execPath, ['--import', 'tsx', files[name]], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+
+  it('type-check under strict settings against the built package', () => {
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--skipLibCheck'];
+    try {
+      execFileSync(process.execPath, [tsc, ...args, ...Object.values(files)], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    } catch (e) {
+      throw new Error(`the README examples do not type-check:\n${(e as { stdout?: string }).stdout ?? String(e)}`);
+    }
+  });
+
+  it('the API example runs', () => {
+    const out = run('api');
+    expect(out).toMatch(/^one episode, total regret per user: \d+\.\d{3}$/m);
+    expect(out).toMatch(/^copy 0, last round: meanRegret \d+\.\d{3}, meanNormalizedRegret .*estimateError \d+\.\d{3}$/m);
+  });
+
+  it('the custom agent runs against the baselines and prints what the README shows', () => {
+    const out = run('custom-agent');
+    const regret = (text: string) => {
+      const rows = new Map<string, number>();
+      for (const m of text.matchAll(/^ {2}(\S.*?)\s+(\d+\.\d{3})$/gm)) rows.set(m[1], Number(m[2]));
+      return rows;
+    };
+    const got = regret(out);
+    expect([...got.keys()]).toEqual(['click-memory (mine)', 'greedy', 'random', 'oracle (cheats)']);
+    // The README's claim: the custom user beats greedy; everyone beats random; the oracle beats everyone.
+    expect(got.get('oracle (cheats)')!).toBeLessThan(got.get('click-memory (mine)')!);
+    expect(got.get('click-memory (mine)')!).toBeLessThan(got.get('greedy')!);
+    expect(got.get('greedy')!).toBeLessThan(got.get('random')!);
+    // The printed output in the README is what it prints (to 0.02, so that rounding-level changes of the env do not fail this).
+    const shown = codeBlocks(readme).find((b) => b.lang === 'text' && b.body.includes('click-memory (mine)'));
+    expect(shown, 'README shows the output of the custom-agent example').toBeDefined();
+    expect(shown!.body.split('\n')[0]).toBe(out.split('\n')[0]);
+    for (const [name, value] of regret(shown!.body)) expect(Math.abs(got.get(name)! - value), name).toBeLessThan(0.02);
+  });
+});
