@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../envs/core/rng.js';
+import type { ActionHead } from './heads/head.js';
+import { headFromJSON } from './heads/index.js';
+import { buildNetwork, type NetworkSpec } from './networks.js';
+
+/** What a policy is, as JSON: enough to rebuild its network and head (checkpoint manifests). */
+export interface PolicySpec {
+  /** Prefix of every layer name ("user", "goal"). */
+  name: string;
+  network: NetworkSpec;
+  head: ReturnType<ActionHead['toJSON']>;
+}
+
+export interface ActResult {
+  /** The sampled actions as the head returns them (Gaussian: pre-clip u; Subset: indices), [n, actionSize]. */
+  actions: Float32Array | Int32Array;
+  logProb: Float32Array;
+  value: Float32Array;
+}
+
+/**
+ * An actor-critic for one role: a tfjs LayersModel mapping a flat observation [B, obsSize]
+ * to [head parameters [B, paramSize], value [B, 1]], and the action head that turns the
+ * parameters into a distribution. Sampling noise comes from our seeded Rng, so rollouts are
+ * reproducible on every backend.
+ */
+export class Policy {
+  readonly model: tf.LayersModel;
+  readonly head: ActionHead;
+  private noise = new Float32Array(0);
+
+  /** A new policy with weights initialised from `initSeed`, or around a loaded `model`. */
+  constructor(
+    readonly spec: PolicySpec,
+    init: { initSeed: number } | { model: tf.LayersModel },
+  ) {
+    this.head = headFromJSON(spec.head);
+    this.model = 'model' in init ? init.model : buildNetwork(spec.name, spec.network, this.head.paramSize, init.initSeed);
+    const [paramsShape, valueShape] = this.model.outputs.map((o) => o.shape);
+    if (paramsShape?.[1] !== this.head.paramSize || valueShape?.[1] !== 1) {
+      throw new RangeError(`policy "${spec.name}": the network outputs [${paramsShape}] and [${valueShape}], the head needs [null, ${this.head.paramSize}] and [null, 1]`);
+    }
+  }
+
+  get obsSize(): number {
+    return this.spec.network.obsSize;
+  }
+
+  /** Head parameters and value (differentiable; call inside a tidy or variableGrads). */
+  forward(obs: tf.Tensor2D): { params: tf.Tensor2D; value: tf.Tensor1D } {
+    const [params, value] = this.model.apply(obs) as tf.Tensor[];
+    return { params: params as tf.Tensor2D, value: value.reshape([-1]) as tf.Tensor1D };
+  }
+
+  /** Samples actions for n observations (flat [n, obsSize]); noise is drawn from `rng`. */
+  act(obs: Float32Array, n: number, rng: Rng): ActResult {
+    const { kind, size } = this.head.noise;
+    if (this.noise.length < n * size) this.noise = new Float32Array(n * size);
+    const noise = this.noise.subarray(0, n * size);
+    if (kind === 'normal') rng.fillNormal(noise, 0, n * size);
+    else for (let i = 0; i < n * size; i++) noise[i] = rng.uniform();
+    const [actions, logProb, value] = tf.tidy(() => {
+      const { params, value } = this.forward(tf.tensor2d(obs.subarray(0, n * this.obsSize), [n, this.obsSize]));
+      const s = this.head.sample(params, tf.tensor2d(noise, [n, size]));
+      return [s.actions, s.logProb, value];
+    });
+    const out = {
+      actions: actions.dataSync() as Float32Array | Int32Array,
+      logProb: logProb.dataSync() as Float32Array,
+      value: value.dataSync() as Float32Array,
+    };
+    tf.dispose([actions, logProb, value]);
+    return out;
+  }
+
+  /** Values only, for bootstrapping. */
+  values(obs: Float32Array, n: number): Float32Array {
+    const v = tf.tidy(() => this.forward(tf.tensor2d(obs.subarray(0, n * this.obsSize), [n, this.obsSize])).value);
+    const out = v.dataSync() as Float32Array;
+    v.dispose();
+    return out;
+  }
+
+  /** A policy with the same spec and a copy of these weights (a frozen snapshot or an opponent). */
+  clone(): Policy {
+    const copy = new Policy(this.spec, { initSeed: 0 });
+    copy.setWeights(this.getWeights());
+    return copy;
+  }
+
+  getWeights(): Float32Array[] {
+    return this.model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+  }
+
+  setWeights(weights: readonly Float32Array[]): void {
+    const current = this.model.getWeights();
+    if (weights.length !== current.length) throw new RangeError(`policy "${this.spec.name}": ${weights.length} weight arrays given, the network has ${current.length}`);
+    const tensors = current.map((w, i) => tf.tensor(weights[i], w.shape));
+    this.model.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

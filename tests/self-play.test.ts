@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restoreTrainer, saveTrainer } from '../training/run.js';
+import { MetricBus } from '../training/metrics/bus.js';
+import type { TrainEvent } from '../training/metrics/events.js';
+import { parseTrainConfig, type TrainConfig } from '../training/self-play/config.js';
+import { SelfPlayTrainer } from '../training/self-play/trainer.js';
+
+const ENV = { rounds: 4, users: 2, goals: 3, dim: 4, slots: 2 };
+const tiny = (over: Partial<TrainConfig> = {}) => parseTrainConfig({ numEnvs: 3, hidden: 8, minibatchSize: 8, epochs: 2, steps: 1_000_000, seed: 5, ...over });
+
+/** The events of a run without their clocks (time, rates), which no two runs share. */
+function deterministic(events: TrainEvent[]) {
+  return events.map((e) => {
+    const { time: _t, ...rest } = e as TrainEvent & { samplesPerSec?: number; rolloutMs?: number; updateMs?: number };
+    if (rest.kind === 'iteration') return { ...rest, samplesPerSec: 0, rolloutMs: 0, updateMs: 0 };
+    return rest;
+  });
+}
+
+function collect(bus: MetricBus): TrainEvent[] {
+  const events: TrainEvent[] = [];
+  bus.events$.subscribe((e) => events.push(e));
+  return events;
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = mkdtempSync(join(tmpdir(), 'buddy-selfplay-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('self-play training', () => {
+  it.each([
+    ['simultaneous', {}],
+    ['alternating', { schedule: 'alternating', alternateEvery: 1 }],
+    ['population', { population: true, alternateEvery: 1, snapshotEvery: 2, populationSize: 3 }],
+    ['reinforce', { learner: 'reinforce' }],
+  ] as const)('resumes bit for bit (%s): 2N iterations straight = N, save, resume, N more', async (_name, over) => {
+    const N = 3;
+    const straightBus = new MetricBus({ replay: 0 });
+    const straightEvents = collect(straightBus);
+    const straight = new SelfPlayTrainer('attention-market-v0', ENV, tiny(over), straightBus);
+    for (let i = 0; i < 2 * N; i++) straight.iterate();
+
+    const firstBus = new MetricBus({ replay: 0 });
+    const firstEvents = collect(firstBus);
+    const first = new SelfPlayTrainer('attention-market-v0', ENV, tiny(over), firstBus);
+    for (let i = 0; i < N; i++) first.iterate();
+    const ckpt = join(dir, `resume-${_name}`);
+    await saveTrainer(first, ckpt);
+    first.dispose();
+
+    const secondBus = new MetricBus({ replay: 0 });
+    const secondEvents = collect(secondBus);
+    const second = await restoreTrainer(ckpt, undefined, secondBus, 'attention-market-v0');
+    for (let i = 0; i < N; i++) second.iterate();
+    await settle();
+
+    for (const side of ['user', 'goal'] as const) {
+      const a = straight.policies[side].getWeights();
+      const b = second.policies[side].getWeights();
+      expect(b.length).toBe(a.length);
+      a.forEach((w, i) => expect(Buffer.from(b[i].buffer).equals(Buffer.from(w.buffer)), `${side} weight ${i}`).toBe(true));
+    }
+    expect(deterministic([...firstEvents, ...secondEvents])).toEqual(deterministic(straightEvents));
+    expect(straightEvents.filter((e) => e.kind === 'update').length).toBeGreaterThan(0);
+    straight.dispose();
+    second.dispose();
+  });
+
+  it('keeps tf.memory().numTensors flat: the same after update 10 and after update 1000', () => {
+    const trainer = new SelfPlayTrainer('attention-market-v0', { rounds: 2, users: 1, goals: 2, dim: 2, slots: 1, creationsPerGoal: 1 }, tiny({ numEnvs: 1, hidden: 4, minibatchSize: 8, epochs: 1 }));
+    let at10 = -1;
+    for (let i = 1; i <= 1000; i++) {
+      trainer.iterate();
+      if (i === 10) at10 = tf.memory().numTensors;
+    }
+    expect(tf.memory().numTensors).toBe(at10);
+    trainer.dispose();
+  }, 120_000);
+});

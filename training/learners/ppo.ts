@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Policy } from '../../agents/policy/policy.js';
+import type { Rng } from '../../envs/core/rng.js';
+import { explainedVariance, gatherRows, type Batch, type UpdateStats } from './batch.js';
+import { applyClippedGradients } from './gradients.js';
+
+/**
+ * Proximal policy optimisation with a clipped surrogate (Schulman et al. 2017), written to
+ * be read in one sitting, as CleanRL's ppo.py: the batch arrives with GAE advantages and
+ * returns; each epoch shuffles it (with our seeded Rng) into minibatches; each minibatch
+ * takes one Adam step on
+ *   L = −E[min(ρA, clip(ρ, 1 ± ε)A)] + c_v · ½E[(V − R)²] − c_e · E[H],  ρ = π/π_old,
+ * with advantages normalised per minibatch and gradients clipped by their global norm.
+ */
+export interface PpoConfig {
+  learningRate: number;
+  epochs: number;
+  minibatchSize: number;
+  /** ε of the clipped surrogate. */
+  clip: number;
+  valueCoef: number;
+  entropyCoef: number;
+  maxGradNorm: number;
+  normalizeAdvantages: boolean;
+  /** Clip the value loss around the old values, as PPO2 does. */
+  clipValueLoss: boolean;
+}
+
+export const PPO_DEFAULTS: PpoConfig = {
+  learningRate: 3e-4,
+  epochs: 4,
+  minibatchSize: 512,
+  clip: 0.2,
+  valueCoef: 0.5,
+  entropyCoef: 0.01,
+  maxGradNorm: 0.5,
+  normalizeAdvantages: true,
+  clipValueLoss: false,
+};
+
+export class PpoLearner {
+  readonly optimizer: tf.Optimizer;
+
+  constructor(
+    readonly policy: Policy,
+    readonly config: PpoConfig = PPO_DEFAULTS,
+  ) {
+    this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
+  }
+
+  update(batch: Batch, rng: Rng): UpdateStats {
+    const { n, obsSize, actionSize } = batch;
+    const c = this.config;
+    const mb = Math.min(c.minibatchSize, n);
+    const idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    const obs = new Float32Array(mb * obsSize);
+    const actions = batch.actions instanceof Int32Array ? new Int32Array(mb * actionSize) : new Float32Array(mb * actionSize);
+    const cols = { logProb: new Float32Array(mb), values: new Float32Array(mb), adv: new Float32Array(mb), ret: new Float32Array(mb) };
+    const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFraction: 0, gradNorm: 0 };
+    let steps = 0;
+
+    for (let epoch = 0; epoch < c.epochs; epoch++) {
+      shuffle(idx, rng);
+      for (let start = 0; start + mb <= n; start += mb) {
+        gatherRows(batch.obs, obsSize, idx, start, start + mb, obs);
+        gatherRows(batch.actions, actionSize, idx, start, start + mb, actions);
+        gatherRows(batch.logProb, 1, idx, start, start + mb, cols.logProb);
+        gatherRows(batch.values, 1, idx, start, start + mb, cols.values);
+        gatherRows(batch.advantages, 1, idx, start, start + mb, cols.adv);
+        gatherRows(batch.returns, 1, idx, start, start + mb, cols.ret);
+        if (c.normalizeAdvantages) normalize(cols.adv);
+        const stats = this.step(obs, actions, cols, mb, obsSize, actionSize);
+        for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] += stats[k];
+        steps++;
+      }
+    }
+    const mean = (x: number) => x / Math.max(1, steps);
+    return {
+      policyLoss: mean(sums.policyLoss),
+      valueLoss: mean(sums.valueLoss),
+      entropy: mean(sums.entropy),
+      approxKl: mean(sums.approxKl),
+      clipFraction: mean(sums.clipFraction),
+      gradNorm: mean(sums.gradNorm),
+      explainedVariance: explainedVariance(batch.values, batch.returns, n),
+    };
+  }
+
+  /** One Adam step on one minibatch; returns its statistics. */
+  private step(
+    obsArr: Float32Array,
+    actArr: Float32Array | Int32Array,
+    cols: { logProb: Float32Array; values: Float32Array; adv: Float32Array; ret: Float32Array },
+    mb: number,
+    obsSize: number,
+    actionSize: number,
+  ) {
+    const c = this.config;
+    const head = this.policy.head;
+    const vars = this.policy.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const stats = tf.tidy(() => {
+      const obs = tf.tensor2d(obsArr, [mb, obsSize]);
+      const actions = tf.tensor2d(actArr, [mb, actionSize], actArr instanceof Int32Array ? 'int32' : 'float32');
+      const oldLogProb = tf.tensor1d(cols.logProb);
+      const oldValues = tf.tensor1d(cols.values);
+      const adv = tf.tensor1d(cols.adv);
+      const ret = tf.tensor1d(cols.ret);
+      let parts: tf.Scalar[] = [];
+      const { value: loss, grads } = tf.variableGrads(() => {
+        const { params, value } = this.policy.forward(obs);
+        const logProb = head.logProb(params, actions);
+        const logRatio = tf.sub(logProb, oldLogProb);
+        const ratio = tf.exp(logRatio);
+        const surrogate = tf.minimum(tf.mul(ratio, adv), tf.mul(tf.clipByValue(ratio, 1 - c.clip, 1 + c.clip), adv));
+        const policyLoss = tf.neg(tf.mean(surrogate));
+        let valueErr = tf.square(tf.sub(value, ret));
+        if (c.clipValueLoss) {
+          const clipped = tf.add(oldValues, tf.clipByValue(tf.sub(value, oldValues), -c.clip, c.clip));
+          valueErr = tf.maximum(valueErr, tf.square(tf.sub(clipped, ret)));
+        }
+        const valueLoss = tf.mul(0.5, tf.mean(valueErr));
+        const entropy = tf.mean(head.entropy(params, actions));
+        // Diagnostics (not differentiated): k3 estimator of KL(old‖new) and the clipped share.
+        const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+        const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clip), 'float32'));
+        parts = [policyLoss, valueLoss, entropy, approxKl, clipFraction].map((t) => tf.keep(t) as tf.Scalar);
+        return tf.sub(tf.add(policyLoss, tf.mul(c.valueCoef, valueLoss)), tf.mul(c.entropyCoef, entropy)) as tf.Scalar;
+      }, vars);
+      const gradNorm = applyClippedGradients(this.optimizer, grads, c.maxGradNorm);
+      loss.dispose();
+      return [...parts, gradNorm];
+    });
+    const [policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm] = stats.map((t) => t.dataSync()[0]);
+    tf.dispose(stats);
+    return { policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm };
+  }
+}
+
+/** Fisher–Yates with our Rng, so minibatches are reproducible. */
+export function shuffle(a: Int32Array, rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
+
+/** In-place (x − mean) / (std + 1e-8). */
+export function normalize(x: Float32Array): void {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m += x[i];
+  m /= x.length;
+  let v = 0;
+  for (let i = 0; i < x.length; i++) v += (x[i] - m) ** 2;
+  const s = Math.sqrt(v / x.length) + 1e-8;
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] - m) / s;
+}

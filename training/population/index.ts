@@ -1,0 +1,30 @@
+/** Population mode (PSRO / fictitious self-play): meta-game solvers and the snapshot population. */
+export {
+  solveZeroSum,
+  regretMatching,
+  nashConv,
+  metaSolve,
+  isZeroSum,
+  ZERO_SUM_TOLERANCE,
+  type MetaStrategy,
+  type ZeroSumSolution,
+  type NashConvResult,
+  type RegretMatchingOptions,
+  type MetaSolverMethod,
+  type MetaSolveOptions,
+} from './meta-game.js';
+export {
+  Population,
+  POPULATION_SIDES,
+  POPULATION_FORMAT_VERSION,
+  type PopulationSide,
+  type PopulationMember,
+  type PopulationOptions,
+  type PopulationJSON,
+  type PopulationMetaStrategy,
+  type PayoffEntry,
+  type PayoffTable,
+  type AddResult,
+  type SnapshotInfo,
+  type PayloadResolver,
+} from './population.js';

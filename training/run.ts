@@ -1,0 +1,129 @@
+import { formatBackendReport, selectBackend, type BackendName, type BackendReport } from '../agents/backend/index.js';
+import { Policy } from '../agents/policy/policy.js';
+import { CheckpointStore, disposeCheckpoint, loadCheckpoint, restoreOptimizer, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
+import { MetricBus } from './metrics/bus.js';
+import { attachSinks } from './metrics/sinks/attach.js';
+import { Population } from './population/index.js';
+import { parseTrainConfig, type TrainConfig } from './self-play/config.js';
+import { SelfPlayTrainer, SIDES, type TrainerState } from './self-play/trainer.js';
+
+export interface TrainRunOptions {
+  envId: string;
+  envOptions?: unknown;
+  /** Settings (validated); with `resume`, only `steps` may differ from the checkpoint's. */
+  config?: Partial<TrainConfig>;
+  backend?: BackendName;
+  /** Run folder: metrics.jsonl, metrics/*.csv, checkpoints/. */
+  out: string;
+  /** A checkpoint folder to continue from. */
+  resume?: string;
+  quiet?: boolean;
+  /** Where progress goes (default stderr). */
+  progress?: NodeJS.WritableStream;
+  bus?: MetricBus;
+}
+
+export interface TrainRunResult {
+  trainer: SelfPlayTrainer;
+  backend: BackendReport;
+  /** The last checkpoint written (the run's final state). */
+  checkpoint: string;
+  best: string | null;
+}
+
+/**
+ * Everything a checkpoint of this trainer holds: both policies, their optimisers,
+ * population snapshots (as models made for the save: call `dispose` after it), the trainer JSON.
+ */
+export function checkpointContents(trainer: SelfPlayTrainer): { contents: CheckpointContents; dispose(): void } {
+  const policies: CheckpointContents['policies'] = {};
+  for (const side of SIDES) policies[side] = { spec: trainer.policies[side].spec, model: trainer.policies[side].model };
+  const snapshots: Policy[] = [];
+  if (trainer.population) {
+    for (const side of SIDES) {
+      for (const member of trainer.population.list(side)) {
+        const p = new Policy(trainer.policies[side].spec, { initSeed: 0 });
+        p.setWeights(member.payload);
+        snapshots.push(p);
+        policies[`${side}@${member.id}`] = { spec: p.spec, model: p.model };
+      }
+    }
+  }
+  return {
+    contents: {
+      envId: trainer.envId,
+      envOptions: trainer.envOptions ?? {},
+      policies,
+      optimizers: { goal: trainer.learners.goal.optimizer, user: trainer.learners.user.optimizer },
+      trainer: trainer.state(),
+    },
+    dispose: () => snapshots.forEach((p) => p.dispose()),
+  };
+}
+
+/** A trainer in exactly the state a checkpoint holds (weights, optimiser moments, PRNGs, env, population). */
+export async function restoreTrainer(dir: string, steps: number | undefined, bus: MetricBus, envId?: string): Promise<SelfPlayTrainer> {
+  const loaded = await loadCheckpoint(dir, envId ? { envId } : undefined);
+  try {
+    const state = loaded.trainer as TrainerState;
+    const config = parseTrainConfig({ ...state.config, steps: steps ?? state.config.steps }, 'resumed train config');
+    const trainer = new SelfPlayTrainer(loaded.manifest.envId, state.envOptions, config, bus);
+    for (const side of SIDES) {
+      trainer.policies[side].model.setWeights(loaded.policies[side].model.getWeights());
+      await restoreOptimizer(trainer.learners[side].optimizer, loaded, side);
+    }
+    trainer.restoreState(state);
+    if (trainer.population && state.population) {
+      const pop = Population.fromJSON<Float32Array[]>(state.population, (side, id) => {
+        const model = loaded.policies[`${side}@${id}`]?.model;
+        if (!model) throw new Error(`checkpoint ${dir} lacks the population snapshot ${side}@${id}`);
+        return model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+      });
+      trainer.replacePopulation(pop);
+    }
+    return trainer;
+  } finally {
+    disposeCheckpoint(loaded);
+  }
+}
+
+/**
+ * A whole training run: picks the backend, builds (or resumes) the trainer, streams its
+ * metrics to the sinks, checkpoints every `checkpointEvery` iterations and at the end
+ * (keeping the last K and the best, by mean regret), and completes the stream.
+ */
+export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
+  const bus = o.bus ?? new MetricBus();
+  const backend = await selectBackend(o.backend ?? 'auto');
+  const trainer = o.resume
+    ? await restoreTrainer(o.resume, o.config?.steps, bus, o.envId)
+    : new SelfPlayTrainer(o.envId, o.envOptions ?? {}, parseTrainConfig(o.config ?? {}), bus);
+  const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps });
+  bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: formatBackendReport(backend) });
+  const store = new CheckpointStore(o.out, { keepLast: trainer.config.keepLast, bestMetric: 'meanRegret', higherIsBetter: false });
+  let checkpoint = o.resume ?? '';
+  const save = async () => {
+    const c = checkpointContents(trainer);
+    const { path, isBest } = await store.save(trainer.step, c.contents, { meanRegret: trainer.summary.meanRegret ?? Number.NaN }).finally(c.dispose);
+    checkpoint = path;
+    bus.emit({ kind: 'checkpoint', iteration: trainer.iteration, step: trainer.step, path, best: isBest });
+  };
+  try {
+    while (!trainer.done) {
+      trainer.iterate();
+      if (trainer.iteration % trainer.config.checkpointEvery === 0 || trainer.done) await save();
+    }
+    if (!checkpoint) await save();
+    bus.emit({ kind: 'done', iteration: trainer.iteration, step: trainer.step, summary: trainer.summary });
+  } finally {
+    bus.complete();
+    await sinks.done.catch(() => undefined);
+  }
+  return { trainer, backend, checkpoint, best: store.best()?.path ?? null };
+}
+
+/** Saves the trainer's state as one checkpoint folder (outside a run's store). */
+export async function saveTrainer(trainer: SelfPlayTrainer, dir: string): Promise<void> {
+  const c = checkpointContents(trainer);
+  await saveCheckpoint(dir, c.contents).finally(c.dispose);
+}
