@@ -2,3 +2,4 @@
 export * from './envs/index.js';
 export * from './agents/index.js';
 export * from './training/index.js';
+export * from './checkpoints/index.js';

@@ -2,6 +2,8 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchAttentionMarket } from './attention-market.js';
+import { benchMlp } from './mlp.js';
+import { benchSelfPlay } from './self-play.js';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, seconds: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);
@@ -17,6 +19,10 @@ const attentionMarket = await benchAttentionMarket(seconds);
 console.error(`attention-market-v0 VecEnv B=1024: ${attentionMarket.vecRoundsPerSec.toLocaleString()} rounds/s with ${attentionMarket.threads} threads, ${attentionMarket.vecRoundsPerSecSingleThread.toLocaleString()} on one`);
 console.error(`attention-market-v0 single env: ${attentionMarket.singleRoundsPerSec.toLocaleString()} rounds/s`);
 
-const report = { machine, date: new Date().toISOString(), attentionMarket };
+const trainStepMs = await benchMlp(undefined, (line) => console.error(line));
+const selfPlay = await benchSelfPlay('auto', Math.max(2, Math.round(seconds)));
+console.error(`self-play (default training, ${selfPlay.backend}): ${selfPlay.samplesPerSec.toLocaleString()} agent-steps/s (${selfPlay.roundsPerSec.toLocaleString()} rounds/s)`);
+
+const report = { machine, date: new Date().toISOString(), attentionMarket, mlp: { trainStepMs }, selfPlay };
 if (values.json) console.log(JSON.stringify(report));
 else console.log(JSON.stringify(report, null, 2));

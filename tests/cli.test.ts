@@ -187,7 +187,7 @@ describe('buddy-gym play', () => {
 
 describe('mistakes in the command line: one line naming what is wrong, exit code 2', () => {
   const cases: [string[], RegExp][] = [
-    [['train'], /unknown command "train".*later issue.*the commands are list, check, play/],
+    [['dashboard'], /unknown command "dashboard".*later issue.*the commands are list, check, play, train, eval, info/],
     [['--bogus'], /unknown flag --bogus/],
     [['help', 'nope'], /unknown command "nope"/],
     [['list', '--bogus'], /unknown flag --bogus; the flags of "list" are --options, --json/],
@@ -212,7 +212,7 @@ describe('mistakes in the command line: one line naming what is wrong, exit code
     [['play', ID, '--episodes', '3', '--episodes', '4'], /flag --episodes is given 2 times/],
     [['play', ID, '--seed', '1.5'], /--seed must be an integer/],
     [['play', ID, '--json=yes'], /flag --json takes no value/],
-    [['play', ID, '-x'], /unknown flag -x; the flags of "play" are --goals, --users, --episodes, --seed, --option, --json, --help/],
+    [['play', ID, '-x'], /unknown flag -x; the flags of "play" are --goals, --users, --agent, --episodes, --seed, --option, --json, --help/],
     [['play', ID, '--goals', 'liar'], /--goals: unknown goal agent "liar"; the goal agents are honest, exaggerate, random/],
     [['play', ID, '--users', 'psychic'], /--users: unknown user agent "psychic"; the user agents are greedy, softmax, random, oracle/],
     [['play', ID, '--goals', 'exaggerate:4,honest:3'], /--goals: the counts in "exaggerate:4,honest:3" add up to 7, but the env has 8 goal agents/],
@@ -252,7 +252,7 @@ describe('--help', () => {
       const r = cli(...argv);
       expect(r.code).toBe(0);
       for (const c of COMMANDS) expect(r.out).toMatch(new RegExp(`^ {2}${c.spec.name}\\s+${c.spec.summary.replace(/[()]/g, '.')}`, 'm'));
-      expect(r.out).toMatch(/Not there yet.*train, eval/);
+      expect(r.out).toMatch(/Not there yet.*dashboard/);
     }
     expect(cli('--version').out).toMatch(/^\d+\.\d+\.\d+$/);
   });

@@ -35,7 +35,7 @@ describe('README.md', () => {
     const first = codeBlocks(readme)[0];
     const lines = first.body.split('\n').filter((l) => l.trim() !== '');
     expect(lines).toEqual([
-      'npm ci && npx buddy-gym play attention-market-v0 --goals exaggerate --users greedy --episodes 20 --seed 1',
+      'npm ci && npx buddy-gym train attention-market-v0',
       'npm ci && npm test',
     ]);
     // ... and it is on the first screen: within the first 30 lines.

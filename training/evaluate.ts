@@ -31,6 +31,8 @@ export interface MatchupResult {
   welfare: Stat;
   /** Mean user reward per round (−regret), the users' payoff. */
   userReward: Stat;
+  /** Utility per round of each Goal Buddy (by agent index), for deviation measurements. */
+  goalUtilityByAgent: Stat[];
 }
 
 /**
@@ -41,6 +43,7 @@ export interface MatchupResult {
 export function evaluateMatchup(goals: RoleActor, users: RoleActor, o: MatchupOptions): MatchupResult {
   const vec = makeVec(o.envId, { numEnvs: o.numEnvs, options: o.envOptions, autoreset: 'disabled' });
   const rng = new Rng(o.seed, 7);
+  const byAgent: number[][] = [];
   const cols = { regret: [] as number[], normalizedRegret: [] as number[], goalUtility: [] as number[], welfare: [] as number[], userReward: [] as number[] };
   for (let e = 0; e < o.episodes; e++) {
     vec.reset({ seed: o.seed + e * o.numEnvs });
@@ -53,6 +56,7 @@ export function evaluateMatchup(goals: RoleActor, users: RoleActor, o: MatchupOp
     cols.welfare.push(s.metrics.welfare);
     cols.goalUtility.push(s.meanReward[GOAL]);
     cols.userReward.push(s.meanReward[USER]);
+    s.agentReward[GOAL].forEach((v, i) => (byAgent[i] ??= []).push(v));
   }
   vec.close();
   return {
@@ -63,5 +67,6 @@ export function evaluateMatchup(goals: RoleActor, users: RoleActor, o: MatchupOp
     goalUtility: summarise(cols.goalUtility),
     welfare: summarise(cols.welfare),
     userReward: summarise(cols.userReward),
+    goalUtilityByAgent: byAgent.map((v) => summarise(v)),
   };
 }

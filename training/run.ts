@@ -1,4 +1,4 @@
-import { formatBackendReport, selectBackend, type BackendName, type BackendReport } from '../agents/backend/index.js';
+import { selectBackend, type BackendName, type BackendReport } from '../agents/backend/index.js';
 import { Policy } from '../agents/policy/policy.js';
 import { CheckpointStore, disposeCheckpoint, loadCheckpoint, restoreOptimizer, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
 import { MetricBus } from './metrics/bus.js';
@@ -99,7 +99,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     ? await restoreTrainer(o.resume, o.config?.steps, bus, o.envId)
     : new SelfPlayTrainer(o.envId, o.envOptions ?? {}, parseTrainConfig(o.config ?? {}), bus);
   const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps });
-  bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: formatBackendReport(backend) });
+  bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: backendReasons(backend) });
   const store = new CheckpointStore(o.out, { keepLast: trainer.config.keepLast, bestMetric: 'meanRegret', higherIsBetter: false });
   let checkpoint = o.resume ?? '';
   const save = async () => {
@@ -126,4 +126,11 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
 export async function saveTrainer(trainer: SelfPlayTrainer, dir: string): Promise<void> {
   const c = checkpointContents(trainer);
   await saveCheckpoint(dir, c.contents).finally(c.dispose);
+}
+
+/** Why this backend, and why the others were passed over: "WebAssembly with SIMD, 1 thread; passed over: tensorflow-gpu: … not installed". */
+export function backendReasons(report: BackendReport): string {
+  const kept = report.attempts.find((a) => a.ok);
+  const passed = report.attempts.filter((a) => !a.ok).map((a) => `${a.backend}: ${a.reason}`);
+  return [kept?.reason, passed.length ? `passed over: ${passed.join('; ')}` : ''].filter(Boolean).join('; ');
 }

@@ -48,6 +48,8 @@ interface Outcome {
   ok: boolean;
   reason: string;
   software?: boolean;
+  /** What would make it work, for the error when this backend was named explicitly. */
+  hint?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -85,13 +87,14 @@ function registeredWith(name: string): boolean {
  * Imports a native package (which registers the `tensorflow` backend with our tfjs-core and makes
  * it current), then selects it. Returns the backend object or a reason it could not be used.
  */
-async function loadNative(pkg: string): Promise<{ backend: NodeBackendInfo } | { reason: string }> {
+async function loadNative(pkg: string): Promise<{ backend: NodeBackendInfo } | { reason: string; hint?: string }> {
   if (!registeredWith('tensorflow')) {
     if (!isInstalled(pkg)) return { reason: `${pkg} not installed` };
     try {
       await importOptional(pkg);
     } catch (e) {
-      return { reason: `${pkg} failed to load: ${firstLine(e)}` };
+      // Usually the native library was not downloaded at install time (no network then).
+      return { reason: `${pkg} failed to load: ${firstLine(e)}`, hint: `reinstall it where it can download libtensorflow: npm install ${pkg}@${tf.version_core}` };
     }
     if (!registeredWith('tensorflow')) {
       return { reason: `${pkg} loaded but registered with another copy of @tensorflow/tfjs (install ${pkg}@${tf.version_core})` };
@@ -111,7 +114,7 @@ async function tryTensorflowGpu(): Promise<Outcome> {
     return { ok: false, reason: `${pkg} not installed` };
   }
   const loaded = await loadNative(pkg);
-  if ('reason' in loaded) return { ok: false, reason: loaded.reason };
+  if ('reason' in loaded) return { ok: false, ...loaded };
   // NodeJSKernelBackend records `isGPUPackage` (which package built it) and `isUsingGpuDevice`
   // (the binding's answer: TensorFlow's eager context lists a GPU device, i.e. CUDA and cuDNN
   // loaded and found a card). Without a card the GPU build silently runs on the CPU.
@@ -119,7 +122,11 @@ async function tryTensorflowGpu(): Promise<Outcome> {
     return { ok: false, reason: `the TensorFlow backend already loaded comes from @tensorflow/tfjs-node, not ${pkg}` };
   }
   if (loaded.backend.isUsingGpuDevice !== true) {
-    return { ok: false, reason: `${pkg} loaded but TensorFlow sees no CUDA GPU (check the driver, CUDA and cuDNN versions)` };
+    return {
+      ok: false,
+      reason: `${pkg} loaded but TensorFlow sees no CUDA GPU`,
+      hint: 'it needs an NVIDIA driver, CUDA 11.2 and cuDNN 8.1 on the library path (see its log above); or use --backend auto',
+    };
   }
   return { ok: true, reason: `${pkg} on a CUDA GPU` };
 }
@@ -131,7 +138,7 @@ async function tryTensorflow(): Promise<Outcome> {
   // what this backend means, so it is used as such.
   const viaGpuPackage = registeredWith('tensorflow') && !isInstalled(pkg);
   const loaded = await loadNative(pkg);
-  if ('reason' in loaded) return { ok: false, reason: loaded.reason };
+  if ('reason' in loaded) return { ok: false, ...loaded };
   if (loaded.backend.isGPUPackage === true && loaded.backend.isUsingGpuDevice === true) {
     return { ok: false, reason: `the TensorFlow backend already loaded is @tensorflow/tfjs-node-gpu on a GPU, not the CPU build` };
   }
@@ -321,7 +328,7 @@ export async function selectBackend(name: BackendName, opts: SelectBackendOption
       return report;
     }
     if (requested !== 'auto') {
-      const hint = installHint(candidate);
+      const hint = outcome.hint ?? (/not installed$/.test(outcome.reason) ? installHint(candidate) : '');
       throw new Error(`backend '${candidate}' is not available: ${outcome.reason}${hint ? `; to use it: ${hint}` : ''}`);
     }
   }

@@ -1,21 +1,24 @@
 /**
- * Two repairs to the wasm backend of TensorFlow.js 4.22, registered by `selectBackend` when it
- * picks wasm (call `patchWasmKernels()` yourself after `import '@tensorflow/tfjs-backend-wasm'`
- * if you select wasm by hand). Both are idempotent.
+ * Repairs to the wasm backend of TensorFlow.js 4.22, registered by `selectBackend` when it picks
+ * wasm (call `patchWasmKernels()` yourself after `import '@tensorflow/tfjs-backend-wasm'` if you
+ * select wasm by hand). Idempotent; each wrapper keeps the original kernel and its setup.
  *
  * 1. `BatchMatMul` and `_FusedMatMul`. The wasm kernels send every call with a transpose flag,
  *    and every batched (batch > 1) call, to a naive C++ loop instead of XNNPACK's fully-connected
  *    operator: 10–16× slower, and every dense layer's gradient sets a transpose flag. That loop
  *    also adds a fused bias wrongly (it indexes the bias by row × cols + col, clamped to the last
  *    element), so `_FusedMatMul` with a bias is wrong whenever it takes that path. The wrappers
- *    below transpose explicitly with the backend's own `Transpose` kernel, fold a shared
- *    right-hand side's batch into the rows, and then call the original kernel with no transpose
- *    flag, so that it runs XNNPACK. A fused call that would still take the slow loop with a bias
- *    (a batched right-hand side, or a bias that is not one value per output column) is done as
- *    matmul, then `Add`, then the activation's own kernel.
+ *    transpose explicitly first, fold a shared right-hand side's batch into the rows, and then
+ *    call the original kernel with no transpose flag, so that it runs XNNPACK. A fused call that
+ *    would still take the slow loop with a bias (a batched right-hand side, or a bias that is not
+ *    one value per output column) is done as matmul, then `Add`, then the activation's kernel.
  * 2. `UnsortedSegmentSum`, which wasm lacks, so `tf.gather` had no gradient there. It is written
  *    over the wasm heap in JavaScript: exact (sums in double precision, rounded once), and off
  *    the hot path of our networks.
+ * 3. Speed: the wasm `Transpose` kernel is ~20× slower than an elementwise op of the same size
+ *    (see transposeTiles), and the reductions (`Sum`, `Mean`, `Max`, `Min`, `Prod`) call it
+ *    whenever they reduce a non-inner axis, as every bias gradient does. Both go through a tiled
+ *    transpose over the heap instead (~2.5× faster), which fix 1 uses too.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';

@@ -74,6 +74,14 @@ export class Policy {
     return out;
   }
 
+  /** The deterministic action for n observations (Gaussian mean, argmax, top-k of logits), for evaluation. */
+  mode(obs: Float32Array, n: number): Float32Array | Int32Array {
+    const a = tf.tidy(() => this.head.mode(this.forward(tf.tensor2d(obs.subarray(0, n * this.obsSize), [n, this.obsSize])).params));
+    const out = a.dataSync() as Float32Array | Int32Array;
+    a.dispose();
+    return out;
+  }
+
   /** Values only, for bootstrapping. */
   values(obs: Float32Array, n: number): Float32Array {
     const v = tf.tidy(() => this.forward(tf.tensor2d(obs.subarray(0, n * this.obsSize), [n, this.obsSize])).value);

@@ -2,6 +2,11 @@
 export interface CliIO {
   out(line: string): void;
   err(line: string): void;
+  /**
+   * The stream behind `err`, when there is one (the terminal): train's progress display
+   * redraws its line in place there. Without it, progress goes to `err` as plain lines.
+   */
+  readonly errStream?: NodeJS.WritableStream;
 }
 
 /** An in-memory CliIO, for tests and for callers that want the text. */

@@ -8,6 +8,7 @@ import { marketReport, type MarketReport } from '../market-report.js';
 import { playEpisodes, roleOf } from '../play.js';
 import type { Stat } from '../stats.js';
 import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
+import { loadAgentModules, type AgentModule } from './agent-module.js';
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
@@ -46,7 +47,7 @@ const names = (agents: Readonly<Record<string, Baseline>>) => Object.keys(agents
 export const playSpec: CommandSpec = {
   name: 'play',
   summary: 'play episodes with baseline agents and print the metrics with 95% CIs',
-  usage: ['play <id> [--goals SPEC] [--users SPEC] [--episodes K] [--seed S] [--option key=value ...] [--json]'],
+  usage: ['play <id> [--goals SPEC] [--users SPEC] [--agent ROLE=PATH] [--episodes K] [--seed S] [--option key=value ...] [--json]'],
   details: [
     `Plays K episodes of <id> (only ${ATTENTION_MARKET_ID} has baselines so far) and prints each metric`,
     'as the mean over episodes ± the half-width of its Student-t 95% confidence interval.',
@@ -61,11 +62,16 @@ export const playSpec: CommandSpec = {
     'User agents:',
     ...Object.entries(USER_AGENTS).map(([n, b]) => `  ${n.padEnd(11)} ${b.doc}`),
     '',
+    'Your own agent plays every agent of a role with --agent users=PATH (or goals=PATH): a .js',
+    'or .ts module whose default export (or export named "agent") is an Agent object',
+    '{ name, act(observation, ctx) }, a class of them (one instance per agent) or a function.',
+    '',
     `Options of the env: buddy-gym list ${ATTENTION_MARKET_ID}`,
   ],
   flags: [
     { name: 'goals', type: 'string', value: '<SPEC>', doc: `goal agents: ${names(GOAL_AGENTS)}, or a mix like exaggerate:4,honest:4 (default honest)` },
     { name: 'users', type: 'string', value: '<SPEC>', doc: `user agents: ${names(USER_AGENTS)}, or a mix like greedy:2,oracle:2 (default greedy)` },
+    { name: 'agent', type: 'string', value: '<ROLE=PATH>', multiple: true, doc: 'your own agent module for every user or every goal, instead of --users / --goals: --agent users=./my-agent.ts' },
     { name: 'episodes', type: 'string', value: '<K>', doc: 'number of episodes, an integer in [1, 1000000] (default 10)' },
     { name: 'seed', type: 'string', value: '<S>', doc: 'base seed, a non-negative integer; episode e uses S + e (default 0)' },
     { name: 'option', type: 'string', value: '<key=value>', multiple: true, doc: 'an env option, repeatable: --option goals=6 --option slots=2' },
@@ -168,6 +174,12 @@ function assign(mix: readonly MixEntry[], ids: readonly AgentId[], catalogue: Re
   return groups;
 }
 
+/** Every agent of a role played by a user's module (a class: one instance per agent). */
+function assignModule(m: AgentModule, ids: readonly AgentId[], agents: Map<AgentId, Agent>): Group[] {
+  for (const id of ids) agents.set(id, m.make());
+  return [{ type: m.name, ids: [...ids], agentName: m.name, cheats: false }];
+}
+
 /** The summary `play --json` prints. */
 export interface PlaySummaryJson {
   env: string;
@@ -183,8 +195,8 @@ export interface PlaySummaryJson {
   byUserType: Record<string, Record<string, ReturnType<typeof statJson> | number>>;
 }
 
-/** `buddy-gym play`: returns the exit code. */
-export function playCommand(argv: readonly string[], io: CliIO): number {
+/** `buddy-gym play`: returns the exit code (a promise of it when an --agent module must be loaded). */
+export function playCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
   const { values, positionals } = parseCommandArgs(playSpec, argv);
   if (values.help) {
     commandHelp(playSpec).forEach((l) => io.out(l));
@@ -200,7 +212,26 @@ export function playCommand(argv: readonly string[], io: CliIO): number {
   const seed = intFlag(values, 'seed', 0, 0, Number.MAX_SAFE_INTEGER - 1_000_000);
   const optionPairs = (values.option as string[] | undefined) ?? [];
   const options = parseEnvOptions(id, optionPairs);
+  const agentFlags = (values.agent as string[] | undefined) ?? [];
+  if (agentFlags.length === 0) return play(id, values, options, episodes, seed, [], io);
+  return loadAgentModules(agentFlags).then((modules) => play(id, values, options, episodes, seed, modules, io));
+}
 
+function play(
+  id: string,
+  values: ReturnType<typeof parseCommandArgs>['values'],
+  options: Record<string, unknown>,
+  episodes: number,
+  seed: number,
+  modules: readonly AgentModule[],
+  io: CliIO,
+): number {
+  const custom: Partial<Record<'users' | 'goals', AgentModule>> = {};
+  for (const m of modules) {
+    if (custom[m.role]) throw new UsageError(`--agent: give one module for the ${m.role}, got ${custom[m.role]!.path} and ${m.path}`);
+    if (stringFlag(values, m.role) !== undefined) throw new UsageError(`give --${m.role} or --agent ${m.role}=PATH, not both`);
+    custom[m.role] = m;
+  }
   let env: ParallelEnv;
   try {
     env = make(id, options);
@@ -211,11 +242,13 @@ export function playCommand(argv: readonly string[], io: CliIO): number {
   try {
     const goalIds = env.possibleAgents.filter((a) => roleOf(a) === 'goal');
     const userIds = env.possibleAgents.filter((a) => roleOf(a) === 'user');
-    const goalMix = parseMix('goals', stringFlag(values, 'goals') ?? 'honest', GOAL_AGENTS, goalIds.length, 'goal');
-    const userMix = parseMix('users', stringFlag(values, 'users') ?? 'greedy', USER_AGENTS, userIds.length, 'user');
     const agents = new Map<AgentId, Agent>();
-    const goals = assign(goalMix, goalIds, GOAL_AGENTS, agents);
-    const users = assign(userMix, userIds, USER_AGENTS, agents);
+    const goals = custom.goals
+      ? assignModule(custom.goals, goalIds, agents)
+      : assign(parseMix('goals', stringFlag(values, 'goals') ?? 'honest', GOAL_AGENTS, goalIds.length, 'goal'), goalIds, GOAL_AGENTS, agents);
+    const users = custom.users
+      ? assignModule(custom.users, userIds, agents)
+      : assign(parseMix('users', stringFlag(values, 'users') ?? 'greedy', USER_AGENTS, userIds.length, 'user'), userIds, USER_AGENTS, agents);
 
     const run = playEpisodes(env, { agents: (agent) => agents.get(agent)!, episodes, seed });
     const report = marketReport(run, {

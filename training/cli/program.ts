@@ -1,30 +1,41 @@
 /**
  * The buddy-gym command line: `runCli(argv, io)` dispatches to one command and returns
- * the exit code (0 ok, 1 a failed check, 2 a mistake in the command line). main.ts wires
- * it to process.argv and the terminal; tests call it (or a command) directly.
+ * the exit code (0 ok, 1 a failed check, 2 a mistake in the command line), or a promise of
+ * it for the commands that wait on something (train, eval, info, play with --agent): the
+ * quick commands stay synchronous. main.ts wires it to process.argv and the terminal; tests
+ * call it (or a command) directly.
  */
 import packageJson from '../../package.json';
 import { OptionError } from '../../envs/core/errors.js';
 import type { CommandSpec } from './args.js';
 import { checkCommand, checkSpec } from './check.js';
 import { EXIT, UsageError } from './errors.js';
+import { evalCommand, evalSpec } from './eval.js';
+import { infoCommand, infoSpec } from './info.js';
 import type { CliIO } from './io.js';
 import { listCommand, listSpec } from './list.js';
 import { playCommand, playSpec } from './play.js';
+import { trainCommand, trainSpec } from './train.js';
+
+/** An exit code, or a promise of one for a command that waits (training, loading files). */
+export type ExitCode = number | Promise<number>;
 
 export interface Command {
   readonly spec: CommandSpec;
-  run(argv: readonly string[], io: CliIO): number;
+  run(argv: readonly string[], io: CliIO): ExitCode;
 }
 
 export const COMMANDS: readonly Command[] = [
   { spec: listSpec, run: listCommand },
   { spec: checkSpec, run: checkCommand },
   { spec: playSpec, run: playCommand },
+  { spec: trainSpec, run: trainCommand },
+  { spec: evalSpec, run: evalCommand },
+  { spec: infoSpec, run: infoCommand },
 ];
 
 /** Commands that later issues add; named so that trying one says so. */
-const LATER = ['train', 'eval', 'dashboard'];
+const LATER = ['dashboard'];
 
 export function programHelp(): string[] {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
@@ -59,10 +70,24 @@ function unknownCommand(name: string): UsageError {
   return new UsageError(`${what}; the commands are ${COMMANDS.map((c) => c.spec.name).join(', ')}, help (see buddy-gym --help)`);
 }
 
-/** Runs one command line (the words after `buddy-gym`) and returns its exit code. */
-export function runCli(argv: readonly string[], io: CliIO): number {
+/**
+ * Runs one command line (the words after `buddy-gym`) and returns its exit code: at once for
+ * a synchronous command, as a promise for one that waits.
+ */
+export function runCli(argv: readonly string[], io: CliIO): ExitCode {
   const [first, ...rest] = argv;
   let prefix = 'buddy-gym';
+  const report = (e: unknown): number => {
+    if (e instanceof UsageError || e instanceof OptionError) {
+      io.err(`${prefix}: ${e.message}`);
+      return EXIT.usage;
+    }
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    io.err(`${prefix}: ${msg}`);
+    if (e instanceof Error && e.stack && process.env.BUDDY_GYM_DEBUG) io.err(e.stack);
+    else io.err('(set BUDDY_GYM_DEBUG=1 to see the stack trace)');
+    return EXIT.failure;
+  };
   try {
     if (first === undefined || first === '--help' || first === '-h') {
       programHelp().forEach((l) => (first === undefined ? io.err(l) : io.out(l)));
@@ -84,16 +109,9 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     const cmd = find(first);
     if (!cmd) throw unknownCommand(first);
     prefix = `buddy-gym ${cmd.spec.name}`;
-    return cmd.run(rest, io);
+    const code = cmd.run(rest, io);
+    return typeof code === 'number' ? code : code.catch(report);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OptionError) {
-      io.err(`${prefix}: ${e.message}`);
-      return EXIT.usage;
-    }
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    io.err(`${prefix}: ${msg}`);
-    if (e instanceof Error && e.stack && process.env.BUDDY_GYM_DEBUG) io.err(e.stack);
-    else io.err('(set BUDDY_GYM_DEBUG=1 to see the stack trace)');
-    return EXIT.failure;
+    return report(e);
   }
 }

@@ -13,20 +13,75 @@ export interface RoleActor {
   act(vec: VecEnv, role: number, rng: Rng): ActResult | null;
 }
 
-/** A trained (or training) policy; Gaussian actions are clipped to the Box for the env. */
+/**
+ * A trained (or training) policy; Gaussian actions are clipped to the Box for the env.
+ * `deterministic` plays the distribution's mode (mean, top-k) instead of sampling, for
+ * evaluation; it then returns null (nothing to learn from).
+ */
 export class PolicyActor implements RoleActor {
+  readonly name: string;
+  readonly deterministic: boolean;
+
+  /** `options` is a display name, or { name?, deterministic? }. */
   constructor(
     readonly policy: Policy,
-    readonly name = `policy:${policy.spec.name}`,
-  ) {}
+    options: string | { name?: string; deterministic?: boolean } = {},
+  ) {
+    const o = typeof options === 'string' ? { name: options } : options;
+    this.deterministic = o.deterministic ?? false;
+    this.name = o.name ?? `policy:${policy.spec.name}${this.deterministic ? ' (mode)' : ''}`;
+  }
 
-  act(vec: VecEnv, role: number, rng: Rng): ActResult {
+  act(vec: VecEnv, role: number, rng: Rng): ActResult | null {
     const r = vec.roles[role];
     const n = vec.numEnvs * r.count;
+    const head = this.policy.head;
+    if (this.deterministic) {
+      const a = this.policy.mode(r.observations, n);
+      for (let row = 0; row < n; row++) head.writeEnvAction(a, row, r.actions, row * r.actSize);
+      return null;
+    }
     const result = this.policy.act(r.observations, n, rng);
     // The env's action of each row: a Box vector clipped to its bounds, or Subset indices.
-    for (let row = 0; row < n; row++) this.policy.head.writeEnvAction(result.actions, row, r.actions, row * r.actSize);
+    for (let row = 0; row < n; row++) head.writeEnvAction(result.actions, row, r.actions, row * r.actSize);
     return result;
+  }
+}
+
+/**
+ * One role played by `base`, except the agents listed in `deviators`, played by `deviator`:
+ * how a unilateral deviation is measured (one Goal Buddy with a trained policy among
+ * honest ones). Evaluation only: returns null.
+ */
+export class DeviatorActor implements RoleActor {
+  readonly name: string;
+  private scratch = new Float32Array(0);
+
+  constructor(
+    readonly base: RoleActor,
+    readonly deviator: RoleActor,
+    readonly deviators: readonly number[],
+  ) {
+    this.name = `${deviator.name} as ${deviators.map((i) => `#${i}`).join(',')} among ${base.name}`;
+  }
+
+  act(vec: VecEnv, role: number, rng: Rng): null {
+    const r = vec.roles[role];
+    const w = r.actSize;
+    if (this.scratch.length < vec.numEnvs * this.deviators.length * w) this.scratch = new Float32Array(vec.numEnvs * this.deviators.length * w);
+    this.deviator.act(vec, role, rng);
+    for (let b = 0; b < vec.numEnvs; b++) {
+      this.deviators.forEach((i, k) => {
+        for (let c = 0; c < w; c++) this.scratch[(b * this.deviators.length + k) * w + c] = r.actions[(b * r.count + i) * w + c];
+      });
+    }
+    this.base.act(vec, role, rng);
+    for (let b = 0; b < vec.numEnvs; b++) {
+      this.deviators.forEach((i, k) => {
+        for (let c = 0; c < w; c++) r.actions[(b * r.count + i) * w + c] = this.scratch[(b * this.deviators.length + k) * w + c];
+      });
+    }
+    return null;
   }
 }
 

@@ -7,7 +7,7 @@ import { bool, int, num, oneOf, parseOptions, type CrossCheck, type OptionsOf } 
  * the goal phase and the user phase of the attention market) of one copy is one step.
  */
 export const trainSchema = {
-  steps: int(32_768, 1, 1e12, 'total env steps of the run: rounds summed over copies (a resumed run continues to the same total)'),
+  steps: int(16_384, 1, 1e12, 'total env steps of the run: rounds summed over copies (a resumed run continues to the same total)'),
   numEnvs: int(16, 1, 4096, 'env copies stepped together per rollout (B)'),
   seed: int(0, 0, 2 ** 31 - 1, 'seed of the env, the initial weights and all sampling'),
   schedule: oneOf(['simultaneous', 'alternating'] as const, 'simultaneous', 'simultaneous: both sides learn every iteration; alternating: K iterations of one side against the frozen other'),

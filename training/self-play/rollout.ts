@@ -8,6 +8,8 @@ export interface EpisodeStats {
   metrics: Record<string, number>;
   /** Mean reward per agent per round, per role (index = role). */
   meanReward: number[];
+  /** Mean reward per round of each agent (averaged over copies), per role: [role][agent]. */
+  agentReward: number[][];
   rounds: number;
 }
 
@@ -25,6 +27,7 @@ export function playEpisode(vec: VecEnv, actors: readonly RoleActor[], rng: Rng,
   const roles = vec.roles;
   const roundReward = roles.map((r) => new Float64Array(vec.numEnvs * r.count));
   const rewardSum = roles.map(() => 0);
+  const agentSum = roles.map((r) => new Float64Array(r.count));
   const metricSum = new Float64Array(vec.metricNames.length);
   const nm = vec.metricNames.length;
   let t = 0;
@@ -49,8 +52,13 @@ export function playEpisode(vec: VecEnv, actors: readonly RoleActor[], rng: Rng,
     for (let ri = 0; ri < roles.length; ri++) {
       trajectories[ri]?.reward(t, roundReward[ri], ended);
       let s = 0;
-      for (const x of roundReward[ri]) s += x;
-      rewardSum[ri] += s / roundReward[ri].length;
+      const acc = roundReward[ri];
+      const count = roles[ri].count;
+      for (let i = 0; i < acc.length; i++) {
+        s += acc[i];
+        agentSum[ri][i % count] += acc[i] / vec.numEnvs;
+      }
+      rewardSum[ri] += s / acc.length;
     }
     for (let b = 0; b < vec.numEnvs; b++) for (let m = 0; m < nm; m++) metricSum[m] += vec.metrics[b * nm + m];
     if (ended) {
@@ -64,5 +72,5 @@ export function playEpisode(vec: VecEnv, actors: readonly RoleActor[], rng: Rng,
   }
   const metrics: Record<string, number> = {};
   vec.metricNames.forEach((name, m) => (metrics[name] = metricSum[m] / (T * vec.numEnvs)));
-  return { metrics, meanReward: rewardSum.map((s) => s / T), rounds: T };
+  return { metrics, meanReward: rewardSum.map((s) => s / T), agentReward: agentSum.map((a) => Array.from(a, (x) => x / T)), rounds: T };
 }

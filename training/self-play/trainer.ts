@@ -160,8 +160,8 @@ export class SelfPlayTrainer {
     const base = { iteration: this.iteration, step: this.step };
     this.bus.emit({ kind: 'episode', ...base, metrics });
     for (const side of learning) this.bus.emit({ kind: 'update', ...base, policy: side, ...updates[side]! });
-    const agentSteps = this.stepsPerIteration * (this.vec.roles[0].count + this.vec.roles[1].count);
-    this.bus.emit({ kind: 'iteration', ...base, totalSteps: c.steps, samplesPerSec: (agentSteps / (t2 - t0)) * 1000, rolloutMs: t1 - t0, updateMs: t2 - t1 });
+    // samplesPerSec counts env steps (rounds over copies), the unit of `step` and of the ETA.
+    this.bus.emit({ kind: 'iteration', ...base, totalSteps: c.steps, samplesPerSec: (this.stepsPerIteration / (t2 - t0)) * 1000, rolloutMs: t1 - t0, updateMs: t2 - t1 });
 
     if (this.population && this.iteration % c.snapshotEvery === 0) this.snapshot();
     return { iteration: this.iteration, step: this.step, learning, episode, updates };

@@ -205,7 +205,9 @@ export function progressSink(events$: Observable<TrainEvent>, options: ProgressS
 }
 
 function ttyProgress(events$: Observable<TrainEvent>, options: ProgressSinkOptions, writer: BufferedWriter): Sink {
-  const columns = options.columns ?? (options.out as { columns?: number }).columns ?? 80;
+  // A terminal that reports 0 columns (e.g. under `script`) has an unknown width: use 80.
+  const reported = options.columns ?? (options.out as { columns?: number }).columns;
+  const columns = reported && reported > 0 ? reported : 80;
   let state = initialProgress(options.totalSteps);
   let above: string[] = []; // notices printed above the bar
   let after: string[] = []; // the done line, printed below the final bar

@@ -1,0 +1,343 @@
+import { basename, dirname } from 'node:path';
+import { selectBackend } from '../../agents/backend/index.js';
+import { Policy, type PolicySpec } from '../../agents/policy/policy.js';
+import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
+import { spec as envSpec } from '../../envs/registry.js';
+import { disposeCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../../checkpoints/index.js';
+import { evaluateMatchup, type MatchupOptions, type MatchupResult } from '../evaluate.js';
+import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
+import { AgentActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
+import { parseTrainConfig, type TrainConfig } from '../self-play/config.js';
+import type { Stat } from '../stats.js';
+import { loadAgentModules, moduleActor, type AgentModule } from './agent-module.js';
+import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
+import { EXIT, UsageError } from './errors.js';
+import { num, statJson, table } from './format.js';
+import type { CliIO } from './io.js';
+import { GOAL_AGENTS, USER_AGENTS } from './play.js';
+import { BACKEND_FLAG, backendFlag, backendLine, bestResponseConfig, checkpointPath, checkpointUsage, exploitabilityLines, showPath } from './train.js';
+
+export const evalSpec: CommandSpec = {
+  name: 'eval',
+  summary: 'cross-play checkpoints, baselines and your own agents: regret, goal utility, welfare with 95% CIs',
+  usage: ['eval <ckpt|run> [<ckpt|run> ...] [--vs baselines|none] [--agent users=PATH ...] [--episodes K] [--seed S] [--num-envs B] [--exploitability N] [--backend NAME] [--json]'],
+  details: [
+    `Plays every user-side player against every goal-side player of ${ATTENTION_MARKET_ID} and prints three`,
+    'tables (rows: users, columns: goals), each cell the mean over K episodes ± the half-width',
+    'of its Student-t 95% confidence interval:',
+    '  user regret per round            what the users lost to their best possible selections (lower is better for users)',
+    "  goal utility per goal per round  visibility net of generation cost: the goals' reward (higher is better for goals)",
+    '  user welfare per round           the true relevance of all selections',
+    'An episode plays B env copies (--num-envs, default the checkpoint\'s numEnvs) whose mean',
+    'is one sample; episode e is seeded S + e·B in every pairing, so all pairings meet the same',
+    'hidden worlds and the same command prints the same numbers.',
+    '',
+    'A run folder (runs/<run>) stands for its latest checkpoint.',
+    '',
+    "Players: each checkpoint's π_user and π_goal; the baselines (--vs baselines, the default):",
+    ...Object.entries(USER_AGENTS).map(([n, b]) => `  users ${n.padEnd(11)} ${b.doc}`),
+    ...Object.entries(GOAL_AGENTS).map(([n, b]) => `  goals ${n.padEnd(11)} ${b.doc}`),
+    'and your own agents: --agent users=PATH or --agent goals=PATH, a .js or .ts module whose',
+    'default export (or export named "agent") is an Agent object { name, act(observation, ctx) },',
+    'a class of them (one instance per agent) or a function (observation, ctx) => action.',
+    '',
+    'Exploitability: the estimate train stored in a checkpoint (train --exploitability N) is',
+    'shown when there is one; --exploitability N computes one now for each checkpoint: a best',
+    'response is trained for N iterations against each frozen side, and its gain is a LOWER BOUND',
+    'on what that side could still gain by deviating.',
+  ],
+  flags: [
+    { name: 'vs', type: 'string', value: '<SET>', doc: 'baselines (every baseline agent joins the table, the default) or none' },
+    { name: 'agent', type: 'string', value: '<ROLE=PATH>', multiple: true, doc: 'your own agent module for users or goals, repeatable: --agent users=./my-agent.ts' },
+    { name: 'episodes', type: 'string', value: '<K>', doc: 'episodes per pairing, an integer in [1, 100000] (default 10)' },
+    { name: 'seed', type: 'string', value: '<S>', doc: 'base seed, a non-negative integer; episode e uses S + e·B (default 0)' },
+    { name: 'num-envs', type: 'string', value: '<B>', doc: "env copies per episode, an integer in [1, 4096] (default the first checkpoint's numEnvs)" },
+    { name: 'exploitability', type: 'string', value: '<N>', doc: 'also estimate exploitability lower bounds of each checkpoint with N best-response iterations per side (default off)' },
+    BACKEND_FLAG,
+    { name: 'json', type: 'boolean', doc: 'print everything as JSON' },
+    HELP_FLAG,
+  ],
+  examples: [
+    'buddy-gym eval runs/first/checkpoints/step-000000032768',
+    'buddy-gym eval runs/a/checkpoints/best runs/b/checkpoints/best --episodes 20 --json',
+    'buddy-gym eval runs/first/checkpoints/best --agent users=./my-agent.ts --vs none',
+  ],
+};
+
+const ORACLE_NOTE = '* oracle users read the hidden true preferences θ, which no User Buddy can see: the CHEATING REFERENCE, a yardstick, not a baseline to beat.';
+
+/** One side's player in the cross-play table. */
+interface Player {
+  /** Unique among its side's players: the table's row or column head. */
+  label: string;
+  kind: 'policy' | 'baseline' | 'agent';
+  /** Checkpoint path, baseline doc, or module path. */
+  source: string;
+  cheatingReference: boolean;
+  /** A fresh actor for one matchup. */
+  actor(): RoleActor;
+}
+
+interface LoadedRun {
+  path: string;
+  label: string;
+  loaded: LoadedCheckpoint;
+  policies: { user: Policy; goal: Policy };
+  config: TrainConfig | null;
+  summary: Record<string, number>;
+}
+
+/** The cross-play result `eval --json` prints. */
+export interface EvalJson {
+  env: string;
+  envOptions: Record<string, unknown>;
+  episodes: number;
+  seed: number;
+  numEnvs: number;
+  rounds: number;
+  backend: string;
+  players: { users: PlayerJson[]; goals: PlayerJson[] };
+  /** One per pairing, rows (users) first. */
+  cells: {
+    users: string;
+    goals: string;
+    regret: ReturnType<typeof statJson>;
+    normalizedRegret: ReturnType<typeof statJson>;
+    goalUtility: ReturnType<typeof statJson>;
+    welfare: ReturnType<typeof statJson>;
+    userReward: ReturnType<typeof statJson>;
+  }[];
+  exploitability: { checkpoint: string; label: string; stored: Record<string, number> | null; lowerBound: ExploitabilityEstimate | null }[];
+  notes: string[];
+}
+
+interface PlayerJson {
+  label: string;
+  kind: Player['kind'];
+  source: string;
+  cheatingReference: boolean;
+}
+
+/** "step-000000002048" → "step-2048"; with its run folder's name when it sits in <run>/checkpoints/. */
+function checkpointLabel(path: string): string {
+  const short = basename(path).replace(/^step-0*(\d)/, 'step-$1');
+  return basename(dirname(path)) === 'checkpoints' ? `${basename(dirname(dirname(path)))}/${short}` : short;
+}
+
+function uniqueLabels<T extends { label: string }>(items: T[]): T[] {
+  const seen = new Map<string, number>();
+  for (const it of items) {
+    const n = (seen.get(it.label) ?? 0) + 1;
+    seen.set(it.label, n);
+    if (n > 1) it.label = `${it.label}#${n}`;
+  }
+  return items;
+}
+
+/** `buddy-gym eval`: resolves to the exit code. */
+export function evalCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
+  const { values, positionals } = parseCommandArgs(evalSpec, argv);
+  if (values.help) {
+    commandHelp(evalSpec).forEach((l) => io.out(l));
+    return EXIT.ok;
+  }
+  return evaluate(values, positionals, io);
+}
+
+async function evaluate(values: FlagValues, positionals: string[], io: CliIO): Promise<number> {
+  if (positionals.length === 0) throw new UsageError('which checkpoints? give one or more checkpoint folders: buddy-gym eval runs/<run>/checkpoints/best');
+  const vs = stringFlag(values, 'vs') ?? 'baselines';
+  if (vs !== 'baselines' && vs !== 'none') throw new UsageError(`--vs must be baselines or none, got ${JSON.stringify(vs)}`);
+  const episodes = intFlag(values, 'episodes', 10, 1, 100_000);
+  const seed = intFlag(values, 'seed', 0, 0, 2 ** 40);
+  const numEnvsFlag = stringFlag(values, 'num-envs') === undefined ? undefined : intFlag(values, 'num-envs', 1, 1, 4096);
+  const exploitIterations = stringFlag(values, 'exploitability') === undefined ? 0 : intFlag(values, 'exploitability', 0, 1, 1_000_000);
+  const backendName = backendFlag(values);
+  const modules = await loadAgentModules((values.agent as string[] | undefined) ?? []);
+
+  const backend = await selectBackend(backendName);
+
+  const runs: LoadedRun[] = [];
+  try {
+    for (const path of positionals) {
+      const loaded = await checkpointUsage(loadCheckpoint(checkpointPath(path, io.err)), '');
+      disposeCheckpoint(loaded, { keepModels: true }); // the optimiser state is not needed here
+      if (!loaded.policies.user || !loaded.policies.goal) {
+        disposeCheckpoint(loaded);
+        throw new UsageError(`${path}: the checkpoint has no "user" and "goal" policies to play (it has ${Object.keys(loaded.policies).join(', ') || 'none'})`);
+      }
+      runs.push(toRun(loaded));
+    }
+    uniqueLabels(runs);
+    io.err(backendLine(backend));
+    const envId = runs[0].loaded.manifest.envId;
+    if (envId !== ATTENTION_MARKET_ID) throw new UsageError(`${positionals[0]}: eval plays ${ATTENTION_MARKET_ID} checkpoints, this one is of ${envId}`);
+    const envOptions = (runs[0].loaded.manifest.envOptions ?? {}) as Record<string, unknown>;
+    const fullOptions = envSpec(envId).parseOptions(envOptions) as Record<string, unknown>;
+    for (const r of runs.slice(1)) {
+      const other = envSpec(r.loaded.manifest.envId).parseOptions(r.loaded.manifest.envOptions) as Record<string, unknown>;
+      const diff = r.loaded.manifest.envId !== envId ? ['env id'] : Object.keys(fullOptions).filter((k) => other[k] !== fullOptions[k]);
+      if (diff.length) {
+        throw new UsageError(`${r.path} was trained on another game than ${runs[0].path} (${diff.map((k) => `${k}: ${String(other[k])} vs ${String(fullOptions[k])}`).join(', ')}); cross-play needs one game`);
+      }
+    }
+    const rounds = fullOptions.rounds as number;
+    const numEnvs = numEnvsFlag ?? runs[0].config?.numEnvs ?? 16;
+
+    const users: Player[] = [];
+    const goals: Player[] = [];
+    for (const r of runs) {
+      users.push({ label: r.label, kind: 'policy', source: `π_user of ${r.path}`, cheatingReference: false, actor: () => new PolicyActor(r.policies.user, r.label) });
+      goals.push({ label: r.label, kind: 'policy', source: `π_goal of ${r.path}`, cheatingReference: false, actor: () => new PolicyActor(r.policies.goal, r.label) });
+    }
+    if (vs === 'baselines') {
+      for (const [name, b] of Object.entries(USER_AGENTS)) {
+        users.push({ label: b.cheats ? `${name}*` : name, kind: 'baseline', source: b.doc, cheatingReference: b.cheats === true, actor: () => new AgentActor(b.make()) });
+      }
+      for (const [name, b] of Object.entries(GOAL_AGENTS)) goals.push({ label: name, kind: 'baseline', source: b.doc, cheatingReference: false, actor: () => new AgentActor(b.make()) });
+    }
+    for (const m of modules) {
+      const side = m.role === 'users' ? users : goals;
+      side.push(moduleLabel(m, rounds));
+    }
+    uniqueLabels(users);
+    uniqueLabels(goals);
+
+    const matchup: MatchupOptions = { envId, envOptions, episodes, numEnvs, rounds, seed };
+    const cells: { user: Player; goal: Player; r: MatchupResult }[] = [];
+    users.forEach((u, i) => {
+      io.err(`playing ${u.label} users (${i + 1}/${users.length}) against ${goals.length} goal player${goals.length === 1 ? '' : 's'}...`);
+      for (const g of goals) cells.push({ user: u, goal: g, r: evaluateMatchup(g.actor(), u.actor(), matchup) });
+    });
+
+    const exploitability: EvalJson['exploitability'] = [];
+    for (const r of runs) {
+      const stored = storedExploitability(r.summary);
+      let lowerBound: ExploitabilityEstimate | null = null;
+      if (exploitIterations > 0) {
+        if (!r.config) throw new UsageError(`--exploitability: ${r.path} holds no trainer settings to train best responses with`);
+        io.err(`exploitability of ${r.label}: training best responses, ${exploitIterations} iterations per side...`);
+        lowerBound = exploitabilityLowerBound(r.policies, {
+          envId,
+          envOptions,
+          config: { ...bestResponseConfig(r.config), numEnvs },
+          iterations: exploitIterations,
+          evalEpisodes: Math.max(2, episodes),
+          seed,
+        });
+      }
+      exploitability.push({ checkpoint: r.path, label: r.label, stored, lowerBound });
+    }
+
+    const notes = users.some((u) => u.cheatingReference) ? [ORACLE_NOTE] : [];
+    const json: EvalJson = {
+      env: envId,
+      envOptions: fullOptions,
+      episodes,
+      seed,
+      numEnvs,
+      rounds,
+      backend: backend.name,
+      players: { users: users.map(playerJson), goals: goals.map(playerJson) },
+      cells: cells.map(({ user, goal, r }) => ({
+        users: user.label,
+        goals: goal.label,
+        regret: statJson(r.regret),
+        normalizedRegret: statJson(r.normalizedRegret),
+        goalUtility: statJson(r.goalUtility),
+        welfare: statJson(r.welfare),
+        userReward: statJson(r.userReward),
+      })),
+      exploitability,
+      notes,
+    };
+    if (values.json) io.out(JSON.stringify(json, null, 2));
+    else printTables(io, json, users, goals, cells);
+    return EXIT.ok;
+  } finally {
+    for (const r of runs) for (const p of Object.values(r.loaded.policies)) p.model.dispose(); // the policies' models among them
+  }
+}
+
+/** A loaded checkpoint with its two policies wrapped (the Policy objects share the loaded models). */
+function toRun(loaded: LoadedCheckpoint): LoadedRun {
+  const u = loaded.policies.user;
+  const g = loaded.policies.goal;
+  const t = loaded.trainer as { config?: unknown; summary?: unknown } | null;
+  let config: TrainConfig | null = null;
+  try {
+    config = t && typeof t.config === 'object' ? parseTrainConfig(t.config) : null;
+  } catch {
+    config = null;
+  }
+  const summary = t && typeof t.summary === 'object' && t.summary !== null ? (t.summary as Record<string, number>) : {};
+  return {
+    path: showPath(loaded.path),
+    label: checkpointLabel(loaded.path),
+    loaded,
+    policies: { user: new Policy(u.spec as PolicySpec, { model: u.model }), goal: new Policy(g.spec as PolicySpec, { model: g.model }) },
+    config,
+    summary,
+  };
+}
+
+function moduleLabel(m: AgentModule, rounds: number): Player {
+  const how = m.batched ? 'batched' : m.perAgent ? 'one instance per agent' : 'one shared instance';
+  const label = m.name;
+  return { label, kind: 'agent', source: `your agent: ${m.path} (${m.exportName} export, ${m.kind}, ${how})`, cheatingReference: false, actor: () => moduleActor(m, label, rounds) };
+}
+
+const playerJson = (p: Player): PlayerJson => ({ label: p.label, kind: p.kind, source: p.source, cheatingReference: p.cheatingReference });
+
+/** The exploitability figures train stored in a checkpoint's trainer summary, or null. */
+function storedExploitability(summary: Record<string, number>): Record<string, number> | null {
+  const keys = Object.keys(summary).filter((k) => /^exploitability|^nashConv/.test(k) && typeof summary[k] === 'number');
+  return keys.length ? Object.fromEntries(keys.map((k) => [k, summary[k]])) : null;
+}
+
+const cellText = (s: ReturnType<typeof statJson>): string => `${s.mean === null ? 'n/a' : num(s.mean, 3)} ± ${s.ci95 === null ? 'n/a' : num(s.ci95, 3)}`;
+
+function printTables(io: CliIO, j: EvalJson, users: Player[], goals: Player[], cells: { user: Player; goal: Player; r: MatchupResult }[]): void {
+  const opts = Object.entries(j.envOptions).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  io.out(`${j.env}: cross-play, ${j.episodes} episode${j.episodes === 1 ? '' : 's'} x ${j.numEnvs} copies per pairing (seed ${j.seed}), ${j.rounds} rounds each; backend ${j.backend}`);
+  io.out(`options: ${opts}`);
+  io.out('');
+  const legend = (title: string, ps: Player[]) => {
+    io.out(`${title}:`);
+    table(ps.map((p) => [`  ${p.label}`, p.kind, p.source])).forEach((l) => io.out(l));
+  };
+  legend('user-side players (rows)', users);
+  legend('goal-side players (columns)', goals);
+
+  const at = new Map(cells.map((c) => [`${c.user.label}\u0000${c.goal.label}`, c.r]));
+  const block = (title: string, pick: (r: MatchupResult) => Stat) => {
+    io.out('');
+    io.out(title);
+    const rows = [['users \\ goals', ...goals.map((g) => g.label)]];
+    for (const u of users) rows.push([u.label, ...goals.map((g) => cellText(statJson(pick(at.get(`${u.label}\u0000${g.label}`)!))))]);
+    table(rows, [false, ...goals.map(() => true)]).forEach((l) => io.out(l));
+  };
+  block('user regret per round, mean ± 95% CI (lower is better for the users)', (r) => r.regret);
+  block('goal utility per goal per round: visibility net of generation cost, mean ± 95% CI (higher is better for the goals)', (r) => r.goalUtility);
+  block('user welfare per round: true relevance of all selections, mean ± 95% CI (higher is better for the users)', (r) => r.welfare);
+  for (const n of j.notes) {
+    io.out('');
+    io.out(n);
+  }
+
+  io.out('');
+  io.out('exploitability:');
+  for (const x of j.exploitability) {
+    if (x.stored) {
+      const s = x.stored;
+      const pm = (g: string, c: string) => (s[g] === undefined ? 'n/a' : `${num(s[g])}${s[c] === undefined ? '' : ` ± ${num(s[c])}`}`);
+      io.out(
+        `  ${x.label}: stored by train, LOWER BOUND (${s.exploitabilityIterations ?? '?'} best-response iterations per side): users ${pm('exploitabilityUserGain', 'exploitabilityUserCi95')}, goals ${pm('exploitabilityGoalGain', 'exploitabilityGoalCi95')}, NashConv ≥ ${s.nashConvLowerBound === undefined ? 'n/a' : num(s.nashConvLowerBound)}`,
+      );
+      const other = Object.keys(s).filter((k) => !/^exploitability(User|Goal)(Gain|Ci95)$|^exploitabilityIterations$|^nashConvLowerBound$/.test(k));
+      if (other.length) io.out(`    also stored: ${other.map((k) => `${k} ${num(s[k])}`).join(', ')}`);
+    }
+    if (x.lowerBound) exploitabilityLines(`  ${x.label}, computed now`, x.lowerBound).forEach((l) => io.out(l));
+    if (!x.stored && !x.lowerBound) io.out(`  ${x.label}: none stored (train --exploitability N stores one); compute one with --exploitability N`);
+  }
+}
