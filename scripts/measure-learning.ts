@@ -2,7 +2,7 @@
 //  A. π_user trained against exaggerating goals vs the greedy user (mean regret);
 //  B. π_goal trained against greedy users vs honest goals (goal utility);
 //  C. exploitability lower bounds of self-play policies vs the untrained ones.
-// Usage: node --import tsx scripts/measure-learning.ts [--iterations N] [--br N] [--episodes K] [--backend B] [--only ABC] [--options '{"dim":2}']
+// Usage: node --import tsx scripts/measure-learning.ts [--iterations N] [--br N] [--episodes K] [--backend B] [--only ABC] [--options '{"dim":2}'] [--set '{"gamma":0.5}']
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../agents/backend/index.js';
 import { ExaggeratingGoal, GreedyUser, HonestGoal } from '../agents/attention-market/index.js';
@@ -12,7 +12,8 @@ import { AgentActor, DeviatorActor, PolicyActor } from '../training/self-play/ac
 import { parseTrainConfig } from '../training/self-play/config.js';
 import { SelfPlayTrainer } from '../training/self-play/trainer.js';
 
-const { values } = parseArgs({ options: { iterations: { type: 'string', default: '40' }, br: { type: 'string', default: '20' }, episodes: { type: 'string', default: '16' }, backend: { type: 'string', default: 'wasm' }, only: { type: 'string', default: 'ABC' }, options: { type: 'string', default: '{}' } } });
+const { values } = parseArgs({ options: { iterations: { type: 'string', default: '40' }, br: { type: 'string', default: '20' }, episodes: { type: 'string', default: '16' }, backend: { type: 'string', default: 'wasm' }, only: { type: 'string', default: 'ABC' }, options: { type: 'string', default: '{}' }, set: { type: 'string', default: '{}' } } });
+const trainOverrides = JSON.parse(values.set) as Record<string, unknown>;
 const envOptions = JSON.parse(values.options) as Record<string, unknown>;
 const iterations = Number(values.iterations);
 const brIterations = Number(values.br);
@@ -22,13 +23,13 @@ const env = 'attention-market-v0';
 const seed = 1;
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const fmt = (r: MatchupResult, key: 'regret' | 'goalUtility') => `${r[key].mean.toFixed(4)} ± ${r[key].ci95.toFixed(4)}`;
-const out: Record<string, unknown> = { backend: backend.name, iterations, brIterations, episodes, envOptions };
+const out: Record<string, unknown> = { backend: backend.name, iterations, brIterations, episodes, envOptions, trainOverrides };
 
 function train(over: Record<string, unknown>): SelfPlayTrainer {
-  const probe = new SelfPlayTrainer(env, envOptions, parseTrainConfig({ ...over, seed, steps: 1 }));
+  const probe = new SelfPlayTrainer(env, envOptions, parseTrainConfig({ ...trainOverrides, ...over, seed, steps: 1 }));
   const steps = probe.stepsPerIteration * iterations;
   probe.dispose();
-  const t = new SelfPlayTrainer(env, envOptions, parseTrainConfig({ ...over, seed, steps }));
+  const t = new SelfPlayTrainer(env, envOptions, parseTrainConfig({ ...trainOverrides, ...over, seed, steps }));
   const t0 = performance.now();
   t.run((r) => r.iteration % 10 === 0 && log(`  iteration ${r.iteration}: regret ${r.episode.metrics.meanRegret.toFixed(3)}, goal reward ${r.episode.meanReward[0].toFixed(3)}`));
   log(`  trained ${iterations} iterations in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
