@@ -203,13 +203,7 @@ function validateContents(contents: CheckpointContents): void {
  */
 export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<Manifest> {
   validateContents(contents);
-  const target = resolve(dir);
-  await mkdir(dirname(target), { recursive: true });
-  await recoverInterruptedSave(target);
-  const tmp = transientSibling(target, 'tmp');
-  await mkdir(tmp);
-  try {
-    const w = new FolderWriter(tmp);
+  return writeFolderAtomically(dir, async (w) => {
     const policies: Record<string, PolicyEntry> = {};
     for (const [name, p] of Object.entries(contents.policies)) {
       policies[name] = { spec: p.spec ?? null, files: await writePolicy(w, name, p.model) };
@@ -217,7 +211,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     const optimizers: Record<string, OptimizerEntry> = {};
     for (const [name, opt] of Object.entries(contents.optimizers ?? {})) optimizers[name] = await writeOptimizer(w, name, opt);
     await w.syncFolders();
-    const manifest = await w.writeManifest({
+    return w.writeManifest({
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
       createdAt: new Date().toISOString(),
@@ -227,13 +221,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       optimizers,
       trainer: contents.trainer ?? null,
     });
-    await fsyncDir(tmp);
-    await installFolder(tmp, target);
-    return manifest;
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  });
 }
 
 /**
@@ -241,21 +229,32 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
  * `src`'s hashes. Used for a run's `best` folder.
  */
 export async function copyCheckpoint(src: string, dst: string): Promise<Manifest> {
-  const { manifest, path, data } = await verifyCheckpoint(src);
-  const target = resolve(dst);
+  const { manifest, data } = await verifyCheckpoint(src);
+  return writeFolderAtomically(dst, async (w, tmp) => {
+    for (const [rel, bytes] of data) await w.write(rel, bytes);
+    await w.syncFolders();
+    // The verified manifest, re-serialised: what was checked is what is copied.
+    await writeFileDurable(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+  });
+}
+
+/**
+ * Fills a temporary sibling of `dir` with `fill`, fsyncs it and renames it into place (an
+ * interrupted earlier save is recovered first); on any failure the sibling is removed and
+ * `dir` is left as it was.
+ */
+async function writeFolderAtomically<T>(dir: string, fill: (w: FolderWriter, tmp: string) => Promise<T>): Promise<T> {
+  const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
   await recoverInterruptedSave(target);
   const tmp = transientSibling(target, 'tmp');
   await mkdir(tmp);
   try {
-    const w = new FolderWriter(tmp);
-    for (const [rel, bytes] of data) await w.write(rel, bytes);
-    await w.syncFolders();
-    // The verified manifest, re-serialised: what was checked is what is copied.
-    await writeFileDurable(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const result = await fill(new FolderWriter(tmp), tmp);
     await fsyncDir(tmp);
     await installFolder(tmp, target);
-    return manifest;
+    return result;
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
