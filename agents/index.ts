@@ -7,3 +7,4 @@ export { Policy, type PolicySpec, type ActResult } from './policy/policy.js';
 export { buildNetwork, type NetworkSpec } from './policy/networks.js';
 export { attentionMarketPolicySpecs, genericPolicySpec, headFor, DEFAULT_SIZES, type PolicySizes } from './policy/specs.js';
 export { SliceFeatures, StateIndependentLogStd } from './policy/layers.js';
+export { OwnerMemory, OWNER_MEMORY_FEATURES, type OwnerMemoryLayout } from './policy/owner-memory.js';

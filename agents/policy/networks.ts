@@ -33,6 +33,9 @@ export type NetworkSpec =
       contextSize: number;
       /** Initial weight c of the greedy prior c·(q·e) in each entry's logit. */
       priorScale: number;
+      /** Where per-entry memory features start (P × `memoryFeatures` numbers), if any. */
+      memoryOffset?: number;
+      memoryFeatures?: number;
     };
 
 /** Seeds every initializer from the policy's init seed, so that one seed gives one network. */
@@ -91,7 +94,12 @@ export function buildNetwork(prefix: string, spec: NetworkSpec, paramSize: numbe
       const Emean = tf.layers.repeatVector({ name: `${prefix}_mean_rep`, n: P }).apply(poolMean) as tf.SymbolicTensor;
       const ctx = dense(prefix, 'ctx', 16, 'tanh').apply(slice('context', spec.contextOffset, spec.contextSize)) as tf.SymbolicTensor;
       const C = tf.layers.repeatVector({ name: `${prefix}_ctx_rep`, n: P }).apply(ctx) as tf.SymbolicTensor;
-      let h = tf.layers.concatenate({ name: `${prefix}_features`, axis: -1 }).apply([E, Q, EQ, Emean, C]) as tf.SymbolicTensor;
+      const parts = [E, Q, EQ, Emean, C];
+      if (spec.memoryOffset !== undefined && spec.memoryFeatures) {
+        const f = spec.memoryFeatures;
+        parts.push(tf.layers.reshape({ name: `${prefix}_memory`, targetShape: [P, f] }).apply(slice('memory_flat', spec.memoryOffset, P * f)) as tf.SymbolicTensor);
+      }
+      let h = tf.layers.concatenate({ name: `${prefix}_features`, axis: -1 }).apply(parts) as tf.SymbolicTensor;
       spec.hidden.forEach((units, i) => (h = dense(prefix, `score_h${i}`, units, 'tanh').apply(h) as tf.SymbolicTensor));
       const correction = dense(prefix, 'score_out', 1, 'linear', 0.01).apply(h) as tf.SymbolicTensor;
       // Greedy prior: c·(q·e) from e⊙q through one linear unit initialised to c, so the

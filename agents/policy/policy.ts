@@ -3,6 +3,7 @@ import type { Rng } from '../../envs/core/rng.js';
 import type { ActionHead } from './heads/head.js';
 import { headFromJSON } from './heads/index.js';
 import { buildNetwork, type NetworkSpec } from './networks.js';
+import type { OwnerMemoryLayout } from './owner-memory.js';
 
 /** What a policy is, as JSON: enough to rebuild its network and head (checkpoint manifests). */
 export interface PolicySpec {
@@ -10,9 +11,16 @@ export interface PolicySpec {
   name: string;
   network: NetworkSpec;
   head: ReturnType<ActionHead['toJSON']>;
+  /**
+   * A User Buddy's memory of its own picks and feedback, appended to the env's observation
+   * by whoever plays the policy (PolicyActor); the network's obsSize includes it.
+   */
+  memory?: OwnerMemoryLayout;
 }
 
 export interface ActResult {
+  /** The observations the policy acted on, [n, obsSize] (after any memory augmentation). */
+  obs?: Float32Array;
   /** The sampled actions as the head returns them (Gaussian: pre-clip u; Subset: indices), [n, actionSize]. */
   actions: Float32Array | Int32Array;
   logProb: Float32Array;

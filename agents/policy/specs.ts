@@ -5,6 +5,7 @@ import { Subset } from '../../envs/core/spaces/subset.js';
 import { CategoricalHead, GaussianHead, PlackettLuceHead } from './heads/index.js';
 import type { PolicySpec } from './policy.js';
 import type { AttentionMarketSpaces } from '../../envs/attention-market/spaces.js';
+import { OWNER_MEMORY_FEATURES, type OwnerMemoryLayout } from './owner-memory.js';
 
 /** Network sizes and the initial exploration of Gaussian heads. */
 export interface PolicySizes {
@@ -36,7 +37,12 @@ export function genericPolicySpec(role: RoleSpec, sizes: PolicySizes = DEFAULT_S
  * sharing): π_goal a residual Gaussian around the grounded truth, π_user a pool scorer
  * with a Plackett–Luce head. No agent index is fed: within a role the agents are symmetric.
  */
-export function attentionMarketPolicySpecs(roles: readonly RoleSpec[], sizes: PolicySizes = DEFAULT_SIZES): { goal: PolicySpec; user: PolicySpec } {
+export function attentionMarketPolicySpecs(
+  roles: readonly RoleSpec[],
+  sizes: PolicySizes = DEFAULT_SIZES,
+  /** With the game's rounds and feedback mode, π_user also gets its own owner memory (see OwnerMemory). */
+  memory?: { rounds: number; feedback: 'click' | 'rating' },
+): { goal: PolicySpec; user: PolicySpec } {
   const [goalRole, userRole] = roles;
   const g = goalRole.observationSpace as AttentionMarketSpaces['goalObservation'];
   const u = userRole.observationSpace as AttentionMarketSpaces['userObservation'];
@@ -48,11 +54,25 @@ export function attentionMarketPolicySpecs(roles: readonly RoleSpec[], sizes: Po
     network: { arch: 'residual-goal', obsSize: g.flatSize, hidden: sizes.hidden, groundedOffset: g.offsets.grounded, dim: D, creations: M, logStdInit: sizes.logStdInit },
     head: headFor(goalRole).toJSON(),
   };
+  const N = u.entries.lastFeedback.flatSize;
+  const layout: OwnerMemoryLayout | undefined = memory && {
+    obsSize: u.flatSize,
+    pool: P,
+    creations: M,
+    goals: P / M,
+    slots: N,
+    lastSelectionOffset: u.offsets.lastSelection,
+    lastFeedbackOffset: u.offsets.lastFeedback,
+    progressOffset: u.offsets.progress,
+    rounds: memory.rounds,
+    feedback: memory.feedback,
+  };
   const user: PolicySpec = {
     name: 'user',
+    ...(layout ? { memory: layout } : {}),
     network: {
       arch: 'pool-scorer',
-      obsSize: u.flatSize,
+      obsSize: u.flatSize + (layout ? P * OWNER_MEMORY_FEATURES : 0),
       hidden: sizes.hidden,
       poolOffset: u.offsets.pool,
       pool: P,
@@ -62,6 +82,7 @@ export function attentionMarketPolicySpecs(roles: readonly RoleSpec[], sizes: Po
       contextOffset: u.offsets.lastFeedback,
       contextSize: u.flatSize - u.offsets.lastFeedback,
       priorScale: 20,
+      ...(layout ? { memoryOffset: u.flatSize, memoryFeatures: OWNER_MEMORY_FEATURES } : {}),
     },
     head: headFor(userRole).toJSON(),
   };

@@ -1,4 +1,5 @@
 import type { Agent, BatchContext } from '../../agents/agent.js';
+import { OwnerMemory } from '../../agents/policy/owner-memory.js';
 import type { Policy, ActResult } from '../../agents/policy/policy.js';
 import type { Rng } from '../../envs/core/rng.js';
 import type { VecEnv } from '../../envs/core/vector-env.js';
@@ -21,6 +22,8 @@ export interface RoleActor {
 export class PolicyActor implements RoleActor {
   readonly name: string;
   readonly deterministic: boolean;
+  /** Its own memory (per actor: one rollout context), when the policy's spec asks for one. */
+  private readonly memory: OwnerMemory | null;
 
   /** `options` is a display name, or { name?, deterministic? }. */
   constructor(
@@ -30,18 +33,21 @@ export class PolicyActor implements RoleActor {
     const o = typeof options === 'string' ? { name: options } : options;
     this.deterministic = o.deterministic ?? false;
     this.name = o.name ?? `policy:${policy.spec.name}${this.deterministic ? ' (mode)' : ''}`;
+    this.memory = policy.spec.memory ? new OwnerMemory(policy.spec.memory) : null;
   }
 
   act(vec: VecEnv, role: number, rng: Rng): ActResult | null {
     const r = vec.roles[role];
     const n = vec.numEnvs * r.count;
     const head = this.policy.head;
+    const obs = this.memory ? this.memory.augment(r.observations, n) : r.observations;
     if (this.deterministic) {
-      const a = this.policy.mode(r.observations, n);
+      const a = this.policy.mode(obs, n);
       for (let row = 0; row < n; row++) head.writeEnvAction(a, row, r.actions, row * r.actSize);
       return null;
     }
-    const result = this.policy.act(r.observations, n, rng);
+    const result = this.policy.act(obs, n, rng);
+    result.obs = obs;
     // The env's action of each row: a Box vector clipped to its bounds, or Subset indices.
     for (let row = 0; row < n; row++) head.writeEnvAction(result.actions, row, r.actions, row * r.actSize);
     return result;

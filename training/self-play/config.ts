@@ -29,6 +29,7 @@ export const trainSchema = {
   gaeLambda: num(0.95, 0, 1, 'GAE λ'),
   hidden: int(64, 4, 4096, 'units of each of the two hidden layers'),
   logStdInit: num(-1.6, -5, 2, 'initial log-std of Gaussian heads'),
+  userMemory: bool(true, "π_user also sees its own memory: per goal, its picks and their feedback so far this episode"),
   train: oneOf(['both', 'user', 'goal'] as const, 'both', 'which sides learn; a side that does not learn plays its opponent setting'),
   userOpponent: oneOf(['policy', 'greedy', 'softmax', 'random'] as const, 'policy', 'who plays the users when they do not learn: the (frozen) policy or a baseline'),
   goalOpponent: oneOf(['policy', 'honest', 'exaggerate', 'random'] as const, 'policy', 'who plays the goals when they do not learn: the (frozen) policy or a baseline'),

@@ -39,7 +39,7 @@ export function playEpisode(vec: VecEnv, actors: readonly RoleActor[], rng: Rng,
       const traj = trajectories[r];
       if (traj) {
         if (!sample) throw new Error(`role "${roles[r].name}" is being trained but its actor "${actors[r].name}" is not a policy`);
-        traj.record(t, roles[r].observations, sample);
+        traj.record(t, sample.obs ?? roles[r].observations, sample);
       }
       vec.step();
       for (let ri = 0; ri < roles.length; ri++) {

@@ -91,7 +91,12 @@ export class SelfPlayTrainer {
     const options = envSpec(envId).parseOptions(envOptions) as { rounds: number };
     this.T = options.rounds;
     this.vec = makeVec(envId, { numEnvs: config.numEnvs, options: envOptions, autoreset: 'disabled' });
-    const specs = attentionMarketPolicySpecs(this.vec.kernel.roles, { ...DEFAULT_SIZES, hidden: [config.hidden, config.hidden], logStdInit: config.logStdInit });
+    const market = envSpec(envId).parseOptions(envOptions) as { rounds: number; feedback: 'click' | 'rating' };
+    const specs = attentionMarketPolicySpecs(
+      this.vec.kernel.roles,
+      { ...DEFAULT_SIZES, hidden: [config.hidden, config.hidden], logStdInit: config.logStdInit },
+      config.userMemory ? { rounds: market.rounds, feedback: market.feedback } : undefined,
+    );
     this.policies = { goal: new Policy(specs.goal, { initSeed: config.seed * 2 + 1 }), user: new Policy(specs.user, { initSeed: config.seed * 2 + 2 }) };
     this.learners = { goal: this.makeLearner(this.policies.goal, config.entropyCoefGoal), user: this.makeLearner(this.policies.user, config.entropyCoefUser) };
     this.opponents = { goal: this.policies.goal.clone(), user: this.policies.user.clone() };
@@ -135,7 +140,7 @@ export class SelfPlayTrainer {
       if (learning.includes(side)) {
         actors[r] = new PolicyActor(this.policies[side]);
         const head = this.policies[side].head;
-        trajectories[r] = new Trajectory(this.T, this.vec.numEnvs * role.count, role.obsSize, head.actionSize, head.actionDtype === 'int32');
+        trajectories[r] = new Trajectory(this.T, this.vec.numEnvs * role.count, this.policies[side].obsSize, head.actionSize, head.actionDtype === 'int32');
       } else {
         actors[r] = this.baselines[side] ?? new PolicyActor(this.frozen(side));
         trajectories[r] = null;
