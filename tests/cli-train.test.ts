@@ -69,7 +69,7 @@ describe('buddy-gym train', () => {
     expect(out).toMatch(/^last update .*policy loss/m);
     expect(out).toMatch(/^ {2}π_user\s+-?\d/m);
     expect(out).toMatch(/^evaluation \(2 episodes x 2 copies, seeds from 1000000\)/m);
-    for (const label of ['trained users vs exaggerate goals', 'greedy users vs exaggerate goals', 'trained goals vs greedy users', 'honest goals vs greedy users']) {
+    for (const label of ['trained users vs exaggerate goals', 'greedy users vs exaggerate goals', 'goal #0 trained, others honest, vs greedy users', 'goal #0 honest, others honest, vs greedy users']) {
       expect(out).toMatch(new RegExp(`^ {2}${label}\\s+.*-?\\d+\\.\\d{4}\\s+± (\\d+\\.\\d{4}|n/a)$`, 'm'));
     }
     expect(out).toContain(`checkpoint: ${ckpt}`);

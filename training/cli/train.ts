@@ -13,7 +13,7 @@ import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploi
 import { MetricBus } from '../metrics/bus.js';
 import type { UpdateEvent } from '../metrics/events.js';
 import { backendReasons, saveTrainer, trainRun } from '../run.js';
-import { AgentActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
+import { AgentActor, DeviatorActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
 import { parseTrainConfig, trainSchema, type TrainConfig } from '../self-play/config.js';
 import { SelfPlayTrainer } from '../self-play/trainer.js';
 import type { Stat } from '../stats.js';
@@ -481,10 +481,11 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     const matchup: MatchupOptions = { envId: id, envOptions, episodes: evalEpisodes, numEnvs: trainer.config.numEnvs, rounds: trainer.T, seed: trainer.config.seed + EVAL_SEED_OFFSET };
     const evaluation: TrainSummaryJson['evaluation'] = [];
     if (evalEpisodes > 0) {
-      const cell = (label: string, goals: () => RoleActor, users: () => RoleActor, metric: 'regret' | 'goalUtility') => {
+      const cell = (label: string, goals: () => RoleActor, users: () => RoleActor, metric: 'regret' | 'goalUtility' | 'goal0Utility') => {
         const r = evaluateMatchup(goals(), users(), matchup);
-        evaluation.push({ label, users: r.users, goals: r.goals, metric, stat: statJson(r[metric]) });
-        return r[metric];
+        const stat = metric === 'goal0Utility' ? r.goalUtilityByAgent[0] : r[metric];
+        evaluation.push({ label, users: r.users, goals: r.goals, metric, stat: statJson(stat) });
+        return stat;
       };
       const trainedUsers = () => new PolicyActor(trainer.policies.user, 'trained users');
       const trainedGoals = () => new PolicyActor(trainer.policies.goal, 'trained goals');
@@ -493,8 +494,10 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
       const honest = () => new AgentActor(new HonestGoal());
       cell('trained users vs exaggerate goals', exaggerate, trainedUsers, 'regret');
       cell('greedy users vs exaggerate goals', exaggerate, greedy, 'regret');
-      cell('trained goals vs greedy users', trainedGoals, greedy, 'goalUtility');
-      cell('honest goals vs greedy users', honest, greedy, 'goalUtility');
+      // All goals share the U·N slots, so the mean goal utility cannot beat honesty; the
+      // question is unilateral: goal #0 playing π_goal among honest goals, same seeds.
+      cell('goal #0 trained, others honest, vs greedy users', () => new DeviatorActor(honest(), trainedGoals(), [0]), greedy, 'goal0Utility');
+      cell('goal #0 honest, others honest, vs greedy users', honest, greedy, 'goal0Utility');
     }
 
     let exploitability: TrainSummaryJson['exploitability'] = null;
@@ -583,7 +586,7 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig): void {
     io.out('');
     const n = s.evaluation[0].stat.n;
     const rows2: string[][] = [[`evaluation (${n} episodes x ${c.numEnvs} copies, seeds from ${s.evaluationSeed})`, 'metric', 'mean', '95% CI']];
-    const metricName = { regret: 'user regret per round', goalUtility: 'goal utility (visibility net of cost)' } as Record<string, string>;
+    const metricName = { regret: 'user regret per round', goalUtility: 'goal utility (visibility net of cost)', goal0Utility: 'utility of goal #0 per round' } as Record<string, string>;
     for (const e of s.evaluation) {
       const st: Stat = { mean: e.stat.mean ?? NaN, ci95: e.stat.ci95 ?? NaN, n: e.stat.n };
       rows2.push([`  ${e.label}`, metricName[e.metric] ?? e.metric, num(st.mean), ci(st)]);
