@@ -1,6 +1,6 @@
 import type { Agent } from '../../agents/agent.js';
 import { ExaggeratingGoal, GreedyUser, HonestGoal, SoftmaxUser } from '../../agents/attention-market/index.js';
-import { Policy, type PolicySpec } from '../../agents/policy/policy.js';
+import { Policy } from '../../agents/policy/policy.js';
 import { attentionMarketPolicySpecs, DEFAULT_SIZES } from '../../agents/policy/specs.js';
 import { RandomAgent } from '../../agents/random.js';
 import { Rng, type RngState } from '../../envs/core/rng.js';
@@ -292,4 +292,3 @@ export class SelfPlayTrainer {
   }
 }
 
-export { parseTrainConfig, type TrainConfig, type PolicySpec };
