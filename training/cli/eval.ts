@@ -1,4 +1,5 @@
-import { basename, dirname } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { selectBackend } from '../../agents/backend/index.js';
 import { Policy, type PolicySpec } from '../../agents/policy/policy.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
@@ -55,6 +56,7 @@ export const evalSpec: CommandSpec = {
     { name: 'exploitability', type: 'string', value: '<N>', doc: 'also estimate exploitability lower bounds of each checkpoint with N best-response iterations per side (default off)' },
     BACKEND_FLAG,
     { name: 'json', type: 'boolean', doc: 'print everything as JSON' },
+    { name: 'out-json', type: 'string', value: '<FILE>', doc: 'also write the --json result to FILE (as <run>/eval.json, buddy-gym report shows its cross-play table)' },
     HELP_FLAG,
   ],
   examples: [
@@ -152,6 +154,12 @@ async function evaluate(values: FlagValues, positionals: string[], io: CliIO): P
   const seed = intFlag(values, 'seed', 0, 0, 2 ** 40);
   const numEnvsFlag = stringFlag(values, 'num-envs') === undefined ? undefined : intFlag(values, 'num-envs', 1, 1, 4096);
   const exploitIterations = stringFlag(values, 'exploitability') === undefined ? 0 : intFlag(values, 'exploitability', 0, 1, 1_000_000);
+  const outJson = stringFlag(values, 'out-json');
+  if (outJson !== undefined) {
+    const parent = dirname(resolve(outJson));
+    if (outJson === '' || !existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--out-json ${outJson}: the folder ${parent} does not exist`);
+    if (existsSync(outJson) && statSync(outJson).isDirectory()) throw new UsageError(`--out-json ${outJson} is a folder; give a file name`);
+  }
   const backendName = backendFlag(values);
   const modules = await loadAgentModules((values.agent as string[] | undefined) ?? []);
 
@@ -251,6 +259,7 @@ async function evaluate(values: FlagValues, positionals: string[], io: CliIO): P
       exploitability,
       notes,
     };
+    if (outJson !== undefined) writeFileSync(outJson, JSON.stringify(json, null, 2) + '\n');
     if (values.json) io.out(JSON.stringify(json, null, 2));
     else printTables(io, json, users, goals, cells);
     return EXIT.ok;

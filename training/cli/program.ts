@@ -9,12 +9,14 @@ import packageJson from '../../package.json';
 import { OptionError } from '../../envs/core/errors.js';
 import type { CommandSpec } from './args.js';
 import { checkCommand, checkSpec } from './check.js';
+import { dashboardCommand, dashboardSpec } from './dashboard.js';
 import { EXIT, UsageError } from './errors.js';
 import { evalCommand, evalSpec } from './eval.js';
 import { infoCommand, infoSpec } from './info.js';
 import type { CliIO } from './io.js';
 import { listCommand, listSpec } from './list.js';
 import { playCommand, playSpec } from './play.js';
+import { reportCommand, reportSpec } from './report.js';
 import { trainCommand, trainSpec } from './train.js';
 
 /** An exit code, or a promise of one for a command that waits (training, loading files). */
@@ -32,10 +34,12 @@ export const COMMANDS: readonly Command[] = [
   { spec: trainSpec, run: trainCommand },
   { spec: evalSpec, run: evalCommand },
   { spec: infoSpec, run: infoCommand },
+  { spec: dashboardSpec, run: (argv, io) => dashboardCommand(argv, io) },
+  { spec: reportSpec, run: reportCommand },
 ];
 
 /** Commands that later issues add; named so that trying one says so. */
-const LATER = ['dashboard'];
+const LATER: readonly string[] = [];
 
 export function programHelp(): string[] {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
@@ -53,8 +57,7 @@ export function programHelp(): string[] {
     'Flags:',
     '  -h, --help     print this help and exit',
     '  -v, --version  print the version and exit',
-    '',
-    `Not there yet (later issues): ${LATER.join(', ')}.`,
+    ...(LATER.length ? ['', `Not there yet (later issues): ${LATER.join(', ')}.`] : []),
     '',
     'Exit codes: 0 success, 1 a conformance check failed, 2 a mistake in the command line.',
   ];

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { BACKEND_NAMES, isBackendName, type BackendName, type BackendReport } from '../../agents/backend/index.js';
@@ -17,6 +17,9 @@ import { AgentActor, DeviatorActor, PolicyActor, type RoleActor } from '../self-
 import { parseTrainConfig, trainSchema, type TrainConfig } from '../self-play/config.js';
 import { SelfPlayTrainer } from '../self-play/trainer.js';
 import type { Stat } from '../stats.js';
+import { RUN_INFO_FILE, SUMMARY_FILE } from '../dashboard/run-data.js';
+import type { Dashboard } from '../dashboard/server.js';
+import { HOST_FLAG, PORT_FLAG, dashboardAddress, startOrExplain } from './dashboard.js';
 import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
@@ -61,7 +64,13 @@ export const trainSpec: CommandSpec = {
     'checkpoints/ (step-<N>/, best/ by mean regret, latest.json). At the end, stdout gets a',
     "summary: the last iteration's metrics, a short evaluation against baselines (mean ± 95% CI",
     `over --eval-episodes episodes seeded from S + ${EVAL_SEED_OFFSET}, away from training), the`,
-    'checkpoint path and the next command to run.',
+    'checkpoint path and the next command to run. The run folder also gets run.json (env, options,',
+    'settings, backend) at the start and summary.json (the --json summary) at the end.',
+    '',
+    '--dashboard serves a live page of the run at http://127.0.0.1:<port>/ (printed on stderr;',
+    '--port P for a fixed port, --host H to bind another address) while it trains, and closes it',
+    'when the command ends; buddy-gym dashboard <run-dir> serves it later, buddy-gym report writes',
+    'it as one HTML file.',
     '',
     'Settings: defaults < --config FILE.json < flags (--steps, --seed, ..., --set key=value).',
     '--steps is the total of env steps of the run (rounds summed over the env copies; one',
@@ -96,6 +105,13 @@ export const trainSpec: CommandSpec = {
     },
     { name: 'quiet', type: 'boolean', doc: 'no progress display (the metric files are still written)' },
     { name: 'json', type: 'boolean', doc: 'print the summary as JSON' },
+    {
+      name: 'dashboard',
+      type: 'boolean',
+      doc: 'serve a live page of the run (URL on stderr, also with --quiet) until training and the evaluation end; then it closes (buddy-gym dashboard <run> serves it afterwards)',
+    },
+    PORT_FLAG,
+    HOST_FLAG,
     HELP_FLAG,
   ],
   examples: [
@@ -380,6 +396,9 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const backend = backendFlag(values);
   const evalEpisodes = intFlag(values, 'eval-episodes', 8, 0, 100_000);
   const exploitIterations = stringFlag(values, 'exploitability') === undefined ? 0 : intFlag(values, 'exploitability', 0, 1, 1_000_000);
+  const wantDashboard = values.dashboard === true;
+  if (!wantDashboard) for (const f of ['port', 'host']) if (stringFlag(values, f) !== undefined) throw new UsageError(`--${f} sets the address of --dashboard; give --dashboard too`);
+  const address = wantDashboard ? dashboardAddress(values) : undefined;
 
   // Settings: defaults < config file < flags.
   const sources: Sources = {};
@@ -465,15 +484,39 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
 
   const bus = new MetricBus();
   const lastUpdates: Record<string, UpdateEvent> = {};
+  // run.json: what the dashboard and the report show as the run's config (the backend once known).
+  const runInfo: Record<string, unknown> = { env: id, envOptions: fullOptions, settings: config, backend: null, resumedFrom: resume?.path ?? null };
+  const writeRunInfo = () => writeFileSync(join(out, RUN_INFO_FILE), JSON.stringify(runInfo, null, 2) + '\n');
+  mkdirSync(out, { recursive: true });
+  writeRunInfo();
   bus.events$.subscribe((e) => {
     if (e.kind === 'update') lastUpdates[e.policy] = e;
+    if (e.kind === 'backend') {
+      runInfo.backend = { name: e.backend, detail: e.detail };
+      try {
+        writeRunInfo();
+      } catch {
+        // the config file is a convenience; training goes on
+      }
+    }
   });
+  let dashboard: Dashboard | undefined;
+  if (address) {
+    dashboard = await startOrExplain({ runs: [{ name: basename(out), dir: out, live: bus.events$ }], ...address });
+    io.err(`dashboard: ${dashboard.url}`);
+  }
   const progress = io.errStream ?? lineStream((l) => io.err(l));
   const t0 = performance.now();
-  const result = await checkpointUsage(
-    trainRun({ envId: id, envOptions, config: resume ? { steps: config.steps } : config, backend, out, resume: resume?.path, quiet, progress, bus }),
-    resume ? '--resume: ' : '',
-  );
+  let result: Awaited<ReturnType<typeof trainRun>>;
+  try {
+    result = await checkpointUsage(
+      trainRun({ envId: id, envOptions, config: resume ? { steps: config.steps } : config, backend, out, resume: resume?.path, quiet, progress, bus }),
+      resume ? '--resume: ' : '',
+    );
+  } catch (e) {
+    await dashboard?.close();
+    throw e;
+  }
   const seconds = (performance.now() - t0) / 1000;
   const trainer = result.trainer;
   try {
@@ -546,11 +589,16 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
       best: result.best,
       next: `npx buddy-gym eval ${showPath(result.checkpoint)}`,
     };
+    writeFileSync(join(out, SUMMARY_FILE), JSON.stringify(summaryJson, null, 2) + '\n');
     if (values.json) io.out(JSON.stringify(summaryJson, null, 2));
     else printSummary(io, summaryJson, trainer.config);
     return EXIT.ok;
   } finally {
     trainer.dispose();
+    if (dashboard) {
+      await dashboard.close();
+      if (!quiet) io.err('dashboard: closed (training ended)');
+    }
   }
 }
 

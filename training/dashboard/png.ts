@@ -1,0 +1,369 @@
+/**
+ * A PNG line chart rendered in pure TypeScript (no canvas, no browser): an RGBA buffer with a
+ * framed plot area, min/max tick labels and a title/legend drawn with a tiny built-in 5×7
+ * bitmap font, one coloured polyline per series, encoded with node:zlib's deflateSync.
+ *
+ * Points whose x or y is not finite (NaN, ±Infinity) are skipped and break the line there.
+ * A chart with no finite point is an empty frame with its title.
+ */
+import { deflateSync } from 'node:zlib';
+
+export interface ChartSeries {
+  label: string;
+  x: number[];
+  y: number[];
+}
+
+export interface Chart {
+  title: string;
+  series: ChartSeries[];
+}
+
+export interface ChartPngOptions {
+  /** Image width in pixels, an integer in [MIN_WIDTH, MAX_SIZE] (default 640). */
+  width?: number;
+  /** Image height in pixels, an integer in [MIN_HEIGHT, MAX_SIZE] (default 320). */
+  height?: number;
+}
+
+export const MIN_WIDTH = 120;
+export const MIN_HEIGHT = 80;
+export const MAX_SIZE = 8192;
+
+type RGB = readonly [number, number, number];
+
+/** Series colours, in order (cycled past the end). */
+export const SERIES_COLORS: readonly RGB[] = [
+  [31, 119, 180],
+  [214, 39, 40],
+  [44, 160, 44],
+  [255, 127, 14],
+  [148, 103, 189],
+  [23, 190, 207],
+  [140, 86, 75],
+  [227, 119, 194],
+];
+export const BACKGROUND: RGB = [255, 255, 255];
+export const FRAME_COLOR: RGB = [64, 64, 64];
+export const TEXT_COLOR: RGB = [32, 32, 32];
+
+// ---------------------------------------------------------------------------------------------
+// 5×7 bitmap font: each glyph is 7 rows of 5 bits, most significant bit on the left.
+
+const GLYPH_W = 5;
+const GLYPH_H = 7;
+const ADVANCE = GLYPH_W + 1;
+
+const FONT_SRC: Record<string, string> = {
+  '0': '01110 10001 10011 10101 11001 10001 01110',
+  '1': '00100 01100 00100 00100 00100 00100 01110',
+  '2': '01110 10001 00001 00010 00100 01000 11111',
+  '3': '11111 00010 00100 00010 00001 10001 01110',
+  '4': '00010 00110 01010 10010 11111 00010 00010',
+  '5': '11111 10000 11110 00001 00001 10001 01110',
+  '6': '00110 01000 10000 11110 10001 10001 01110',
+  '7': '11111 00001 00010 00100 01000 01000 01000',
+  '8': '01110 10001 10001 01110 10001 10001 01110',
+  '9': '01110 10001 10001 01111 00001 00010 01100',
+  '.': '00000 00000 00000 00000 00000 01100 01100',
+  '-': '00000 00000 00000 11111 00000 00000 00000',
+  '+': '00000 00100 00100 11111 00100 00100 00000',
+  e: '00000 00000 01110 10001 11111 10000 01110',
+  A: '01110 10001 10001 11111 10001 10001 10001',
+  B: '11110 10001 10001 11110 10001 10001 11110',
+  C: '01110 10001 10000 10000 10000 10001 01110',
+  D: '11100 10010 10001 10001 10001 10010 11100',
+  E: '11111 10000 10000 11110 10000 10000 11111',
+  F: '11111 10000 10000 11110 10000 10000 10000',
+  G: '01110 10001 10000 10111 10001 10001 01111',
+  H: '10001 10001 10001 11111 10001 10001 10001',
+  I: '01110 00100 00100 00100 00100 00100 01110',
+  J: '00111 00010 00010 00010 00010 10010 01100',
+  K: '10001 10010 10100 11000 10100 10010 10001',
+  L: '10000 10000 10000 10000 10000 10000 11111',
+  M: '10001 11011 10101 10101 10001 10001 10001',
+  N: '10001 10001 11001 10101 10011 10001 10001',
+  O: '01110 10001 10001 10001 10001 10001 01110',
+  P: '11110 10001 10001 11110 10000 10000 10000',
+  Q: '01110 10001 10001 10001 10101 10010 01101',
+  R: '11110 10001 10001 11110 10100 10010 10001',
+  S: '01111 10000 10000 01110 00001 00001 11110',
+  T: '11111 00100 00100 00100 00100 00100 00100',
+  U: '10001 10001 10001 10001 10001 10001 01110',
+  V: '10001 10001 10001 10001 10001 01010 00100',
+  W: '10001 10001 10001 10101 10101 10101 01010',
+  X: '10001 10001 01010 00100 01010 10001 10001',
+  Y: '10001 10001 10001 01010 00100 00100 00100',
+  Z: '11111 00001 00010 00100 01000 10000 11111',
+  ' ': '00000 00000 00000 00000 00000 00000 00000',
+  _: '00000 00000 00000 00000 00000 00000 11111',
+  ':': '00000 01100 01100 00000 01100 01100 00000',
+  '/': '00000 00001 00010 00100 01000 10000 00000',
+  '(': '00010 00100 01000 01000 01000 00100 00010',
+  ')': '01000 00100 00010 00010 00010 00100 01000',
+  '=': '00000 00000 11111 00000 11111 00000 00000',
+  ',': '00000 00000 00000 00000 01100 00100 01000',
+  '%': '11000 11001 00010 00100 01000 10011 00011',
+  '?': '01110 10001 00001 00010 00100 00000 00100',
+};
+
+const FONT = new Map<string, number[]>(Object.entries(FONT_SRC).map(([ch, rows]) => [ch, rows.split(' ').map((r) => parseInt(r, 2))]));
+
+/** The glyph for a character: 'e' has its own (for exponents in tick labels); titles and labels are drawn upper-cased. */
+function glyph(ch: string): number[] {
+  return FONT.get(ch) ?? FONT.get(ch.toUpperCase()) ?? FONT.get('?')!;
+}
+
+export function textWidth(text: string): number {
+  return text.length === 0 ? 0 : text.length * ADVANCE - 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raster
+
+class Raster {
+  readonly data: Uint8Array;
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < this.data.length; i += 4) {
+      this.data[i] = BACKGROUND[0];
+      this.data[i + 1] = BACKGROUND[1];
+      this.data[i + 2] = BACKGROUND[2];
+      this.data[i + 3] = 255;
+    }
+  }
+
+  set(x: number, y: number, c: RGB, clip?: Rect): void {
+    if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
+    if (clip && (x < clip.x0 || x > clip.x1 || y < clip.y0 || y > clip.y1)) return;
+    const i = (y * this.width + x) * 4;
+    this.data[i] = c[0];
+    this.data[i + 1] = c[1];
+    this.data[i + 2] = c[2];
+    this.data[i + 3] = 255;
+  }
+
+  /** Bresenham's line from (x0, y0) to (x1, y1), both ends included, clipped to `clip`. */
+  line(x0: number, y0: number, x1: number, y1: number, c: RGB, clip?: Rect): void {
+    const dx = Math.abs(x1 - x0);
+    const dy = -Math.abs(y1 - y0);
+    const sx = x0 < x1 ? 1 : -1;
+    const sy = y0 < y1 ? 1 : -1;
+    let err = dx + dy;
+    for (;;) {
+      this.set(x0, y0, c, clip);
+      if (x0 === x1 && y0 === y1) return;
+      const e2 = 2 * err;
+      if (e2 >= dy) {
+        err += dy;
+        x0 += sx;
+      }
+      if (e2 <= dx) {
+        err += dx;
+        y0 += sy;
+      }
+    }
+  }
+
+  fill(x0: number, y0: number, w: number, h: number, c: RGB): void {
+    for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) this.set(x, y, c);
+  }
+
+  text(x: number, y: number, s: string, c: RGB): void {
+    for (let k = 0; k < s.length; k++) {
+      const rows = glyph(s[k]!);
+      for (let r = 0; r < GLYPH_H; r++) {
+        const bits = rows[r]!;
+        for (let col = 0; col < GLYPH_W; col++) if (bits & (1 << (GLYPH_W - 1 - col))) this.set(x + k * ADVANCE + col, y + r, c);
+      }
+    }
+  }
+}
+
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PNG encoding
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (ISO 3309 / PNG) of the bytes. */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  let c = ~crc >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function chunk(type: string, data: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(data, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+/** Encodes 8-bit RGBA pixels (row by row, no padding) as a PNG. */
+export function encodePng(width: number, height: number, rgba: Uint8Array): Buffer {
+  if (rgba.length !== width * height * 4) throw new RangeError(`encodePng: expected ${width * height * 4} bytes of RGBA, got ${rgba.length}`);
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 6; // colour type: RGBA
+  ihdr[10] = 0; // compression
+  ihdr[11] = 0; // filter method
+  ihdr[12] = 0; // no interlace
+  const stride = width * 4;
+  const raw = Buffer.alloc((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (stride + 1)] = 0; // filter type None
+    raw.set(rgba.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  }
+  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chart
+
+/** A tick label: at most 4 significant digits, exponent notation for very large or small values. */
+export function formatTick(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(v.toPrecision(4)));
+}
+
+function checkSize(name: string, v: unknown, min: number, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_SIZE) {
+    throw new RangeError(`renderChartPng: ${name} must be an integer in [${min}, ${MAX_SIZE}], got ${String(v)}`);
+  }
+  return v;
+}
+
+function checkChart(chart: Chart): void {
+  if (chart === null || typeof chart !== 'object') throw new TypeError('renderChartPng: chart must be an object');
+  if (typeof chart.title !== 'string') throw new TypeError('renderChartPng: chart.title must be a string');
+  if (!Array.isArray(chart.series)) throw new TypeError('renderChartPng: chart.series must be an array');
+  chart.series.forEach((s, i) => {
+    if (s === null || typeof s !== 'object' || !Array.isArray(s.x) || !Array.isArray(s.y)) {
+      throw new TypeError(`renderChartPng: series ${i} must have x and y arrays`);
+    }
+    if (s.x.length !== s.y.length) throw new RangeError(`renderChartPng: series ${i} has ${s.x.length} x values but ${s.y.length} y values`);
+  });
+}
+
+/** The range [lo, hi] of the values, widened when empty of width (a constant series sits mid-plot). */
+function range(values: number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === hi) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.5;
+    return [lo - pad, hi + pad];
+  }
+  return [lo, hi];
+}
+
+/** Renders the chart as a PNG (RGBA, 8 bits per channel). */
+export function renderChartPng(chart: Chart, opts: ChartPngOptions = {}): Buffer {
+  if (opts === null || typeof opts !== 'object') throw new TypeError('renderChartPng: options must be an object');
+  const width = checkSize('width', opts.width, MIN_WIDTH, 640);
+  const height = checkSize('height', opts.height, MIN_HEIGHT, 320);
+  checkChart(chart);
+
+  const img = new Raster(width, height);
+  const title = chart.title;
+  img.text(6, 5, title.toUpperCase(), TEXT_COLOR);
+
+  // Finite points per series; all of them set the axes' ranges.
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const s of chart.series) {
+    for (let i = 0; i < s.x.length; i++) {
+      if (Number.isFinite(s.x[i]) && Number.isFinite(s.y[i])) {
+        xs.push(s.x[i]!);
+        ys.push(s.y[i]!);
+      }
+    }
+  }
+  const empty = xs.length === 0;
+  const [xMin, xMax] = empty ? [0, 1] : range(xs);
+  const [yMin, yMax] = empty ? [0, 1] : range(ys);
+  const yLabels = empty ? [] : [formatTick(yMax), formatTick(yMin)];
+
+  // Layout: title on top, y labels left, x labels and the legend below.
+  const labelW = Math.max(0, ...yLabels.map(textWidth));
+  const plot: Rect = { x0: 8 + labelW + 4, y0: 18, x1: width - 10, y1: height - 30 };
+  img.line(plot.x0, plot.y0, plot.x1, plot.y0, FRAME_COLOR);
+  img.line(plot.x1, plot.y0, plot.x1, plot.y1, FRAME_COLOR);
+  img.line(plot.x1, plot.y1, plot.x0, plot.y1, FRAME_COLOR);
+  img.line(plot.x0, plot.y1, plot.x0, plot.y0, FRAME_COLOR);
+
+  // Legend: a swatch and the label per series, left to right, as far as it fits.
+  let lx = 6;
+  const ly = height - 10;
+  chart.series.forEach((s, i) => {
+    const w = 10 + 4 + textWidth(s.label) + 12;
+    if (lx + w - 12 > width - 4) return;
+    img.fill(lx, ly, 10, 6, SERIES_COLORS[i % SERIES_COLORS.length]!);
+    img.text(lx + 14, ly - 1, s.label.toUpperCase(), TEXT_COLOR);
+    lx += w;
+  });
+  if (empty) return encodePng(width, height, img.data);
+
+  // Ticks at the ends of both axes.
+  const tickY = plot.y1 + 4;
+  img.text(plot.x0 - 4 - textWidth(yLabels[0]!), plot.y0, yLabels[0]!, TEXT_COLOR);
+  img.text(plot.x0 - 4 - textWidth(yLabels[1]!), plot.y1 - GLYPH_H + 1, yLabels[1]!, TEXT_COLOR);
+  const xLo = formatTick(xMin);
+  const xHi = formatTick(xMax);
+  img.text(plot.x0, tickY, xLo, TEXT_COLOR);
+  img.text(plot.x1 - textWidth(xHi), tickY, xHi, TEXT_COLOR);
+  for (const x of [plot.x0, plot.x1]) img.line(x, plot.y1, x, plot.y1 + 2, FRAME_COLOR);
+  for (const y of [plot.y0, plot.y1]) img.line(plot.x0 - 2, y, plot.x0, y, FRAME_COLOR);
+
+  // Data inside the frame (one pixel in from it), clipped to that area.
+  const inner: Rect = { x0: plot.x0 + 1, y0: plot.y0 + 1, x1: plot.x1 - 1, y1: plot.y1 - 1 };
+  const px = (x: number) => Math.round(inner.x0 + ((x - xMin) / (xMax - xMin)) * (inner.x1 - inner.x0));
+  const py = (y: number) => Math.round(inner.y1 - ((y - yMin) / (yMax - yMin)) * (inner.y1 - inner.y0));
+  chart.series.forEach((s, i) => {
+    const color = SERIES_COLORS[i % SERIES_COLORS.length]!;
+    let prev: [number, number] | null = null;
+    for (let k = 0; k < s.x.length; k++) {
+      const x = s.x[k]!;
+      const y = s.y[k]!;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) {
+        prev = null; // a gap in the line
+        continue;
+      }
+      const p: [number, number] = [px(x), py(y)];
+      if (prev) img.line(prev[0], prev[1], p[0], p[1], color, inner);
+      else img.set(p[0], p[1], color, inner);
+      prev = p;
+    }
+  });
+  return encodePng(width, height, img.data);
+}
