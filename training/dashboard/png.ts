@@ -105,6 +105,7 @@ const FONT_SRC: Record<string, string> = {
   ',': '00000 00000 00000 00000 01100 00100 01000',
   '%': '11000 11001 00010 00100 01000 10011 00011',
   '?': '01110 10001 00001 00010 00100 00000 00100',
+  '&': '01100 10010 10100 01000 10101 10010 01101',
 };
 
 const FONT = new Map<string, number[]>(Object.entries(FONT_SRC).map(([ch, rows]) => [ch, rows.split(' ').map((r) => parseInt(r, 2))]));
