@@ -26,9 +26,8 @@ const fmt = (r: MatchupResult, key: 'regret' | 'goalUtility') => `${r[key].mean.
 const out: Record<string, unknown> = { backend: backend.name, iterations, brIterations, episodes, envOptions, trainOverrides };
 
 function train(over: Record<string, unknown>): SelfPlayTrainer {
-  const probe = new SelfPlayTrainer(env, envOptions, parseTrainConfig({ ...trainOverrides, ...over, seed, steps: 1 }));
-  const steps = probe.stepsPerIteration * iterations;
-  probe.dispose();
+  const { numEnvs } = parseTrainConfig({ ...trainOverrides, ...over, seed, steps: 1 });
+  const steps = SelfPlayTrainer.stepsPerIteration(env, envOptions, numEnvs) * iterations;
   const t = new SelfPlayTrainer(env, envOptions, parseTrainConfig({ ...trainOverrides, ...over, seed, steps }));
   const t0 = performance.now();
   t.run((r) => r.iteration % 10 === 0 && log(`  iteration ${r.iteration}: regret ${r.episode.metrics.meanRegret.toFixed(3)}, goal reward ${r.episode.meanReward[0].toFixed(3)}`));

@@ -78,6 +78,7 @@ export class SelfPlayTrainer {
   iteration = 0;
   step = 0;
   private episodes = 0;
+  private evalVec: VecEnv | null = null;
   summary: Record<string, number> = {};
 
   constructor(
@@ -88,10 +89,9 @@ export class SelfPlayTrainer {
   ) {
     if (envId !== 'attention-market-v0') throw new RangeError(`self-play training supports attention-market-v0; got "${envId}"`);
     this.bus = bus ?? new MetricBus();
-    const options = envSpec(envId).parseOptions(envOptions) as { rounds: number };
-    this.T = options.rounds;
-    this.vec = makeVec(envId, { numEnvs: config.numEnvs, options: envOptions, autoreset: 'disabled' });
     const market = envSpec(envId).parseOptions(envOptions) as { rounds: number; feedback: 'click' | 'rating' };
+    this.T = market.rounds;
+    this.vec = makeVec(envId, { numEnvs: config.numEnvs, options: envOptions, autoreset: 'disabled' });
     const specs = attentionMarketPolicySpecs(
       this.vec.kernel.roles,
       { ...DEFAULT_SIZES, hidden: [config.hidden, config.hidden], logStdInit: config.logStdInit },
@@ -110,6 +110,11 @@ export class SelfPlayTrainer {
   /** Rounds per iteration: one episode in every copy. */
   get stepsPerIteration(): number {
     return this.config.numEnvs * this.T;
+  }
+
+  /** Rounds per iteration of a trainer with these env options and copies, without building one. */
+  static stepsPerIteration(envId: string, envOptions: unknown, numEnvs: number): number {
+    return numEnvs * (envSpec(envId).parseOptions(envOptions) as { rounds: number }).rounds;
   }
 
   get done(): boolean {
@@ -214,7 +219,9 @@ export class SelfPlayTrainer {
    * training env and its PRNG are left alone, so evaluating never changes training.
    */
   evaluate(goalActor: RoleActor, userActor: RoleActor, rng: Rng): EpisodeStats {
-    const vec = makeVec(this.envId, { numEnvs: this.config.numEnvs, options: this.envOptions, autoreset: 'disabled' });
+    // One evaluation env, made on first use (a kernel and its wasm memory per call would be waste).
+    this.evalVec ??= makeVec(this.envId, { numEnvs: this.config.numEnvs, options: this.envOptions, autoreset: 'disabled' });
+    const vec = this.evalVec;
     vec.reset({ seed: rng.nextUint32() >>> 1 });
     const actors: RoleActor[] = [];
     actors[ROLE.goal] = goalActor;
