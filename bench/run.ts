@@ -1,28 +1,65 @@
-// npm run bench [-- --json] [--seconds S]: prints figures; with --json the last line is one JSON object.
+// npm run bench [-- --json] [--seconds S] [--allow-software-gpu]: prints figures; with --json the last line is one JSON object.
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { selectBackend } from '../agents/backend/index.js';
 import { benchAttentionMarket } from './attention-market.js';
-import { benchMlp } from './mlp.js';
+import { benchConsensusGame } from './consensus-game.js';
+import { benchGpu } from './gpu.js';
+import { benchMlp, type MlpBackendDetail } from './mlp.js';
+import { benchPersuasion } from './persuasion.js';
 import { benchSelfPlay } from './self-play.js';
+import { benchTensorEnv } from './tensor-env.js';
+import { benchTradeMarket } from './trade-market.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, seconds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { json: { type: 'boolean', default: false }, seconds: { type: 'string', default: '3' }, 'allow-software-gpu': { type: 'boolean', default: false } },
+});
 const seconds = Number(values.seconds);
 if (!(seconds > 0 && seconds <= 600)) {
   console.error(`bench: --seconds must be a number in (0, 600], got ${values.seconds}`);
   process.exit(2);
 }
+const log = (line: string) => console.error(line);
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-console.error(`buddy-gym bench on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${seconds}s per figure`);
+log(`buddy-gym bench on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${seconds}s per figure`);
 
 const attentionMarket = await benchAttentionMarket(seconds);
-console.error(`attention-market-v0 VecEnv B=1024: ${attentionMarket.vecRoundsPerSec.toLocaleString()} rounds/s with ${attentionMarket.threads} threads, ${attentionMarket.vecRoundsPerSecSingleThread.toLocaleString()} on one`);
-console.error(`attention-market-v0 single env: ${attentionMarket.singleRoundsPerSec.toLocaleString()} rounds/s`);
+log(`attention-market-v0 VecEnv B=1024: ${attentionMarket.vecRoundsPerSec.toLocaleString()} rounds/s with ${attentionMarket.threads} threads, ${attentionMarket.vecRoundsPerSecSingleThread.toLocaleString()} on one`);
+log(`attention-market-v0 single env: ${attentionMarket.singleRoundsPerSec.toLocaleString()} rounds/s`);
 
-const trainStepMs = await benchMlp(undefined, (line) => console.error(line));
+// The other games' vector envs, B = 1024, baselines acting, one thread.
+const tradeMarket = await benchTradeMarket(seconds);
+log(`trade-market-v0 VecEnv B=${tradeMarket.batch}: ${tradeMarket.roundsPerSec.toLocaleString()} rounds/s`);
+const persuasion = await benchPersuasion(seconds);
+for (const p of persuasion) log(`${p.id} VecEnv B=${p.batch}: ${p.roundsPerSec.toLocaleString()} rounds/s`);
+const consensusGame = await benchConsensusGame(seconds);
+log(`consensus-game-v0 VecEnv B=${consensusGame.batch}: ${consensusGame.roundsPerSec.toLocaleString()} rounds/s`);
+
+// The tensor env on the CPU (wasm): slower than the typed-array env, which is why the trainer picks by backend.
+await selectBackend('wasm');
+const tensorWasm = await benchTensorEnv(1024, seconds);
+log(`attention-market-v0 tensor env on wasm B=1024: ${tensorWasm.roundsPerSec.toLocaleString()} rounds/s`);
+const attentionMarketTensor = { tensorRoundsPerSecWasm1024: tensorWasm.roundsPerSec };
+
+const backends: Record<string, MlpBackendDetail> = {};
+const trainStepMs = await benchMlp(undefined, log, backends);
 const selfPlay = await benchSelfPlay('auto', Math.max(2, Math.round(seconds)));
-console.error(`self-play (default training, ${selfPlay.backend}): ${selfPlay.samplesPerSec.toLocaleString()} agent-steps/s (${selfPlay.roundsPerSec.toLocaleString()} rounds/s)`);
+log(`self-play (default training, ${selfPlay.backend}): ${selfPlay.samplesPerSec.toLocaleString()} agent-steps/s (${selfPlay.roundsPerSec.toLocaleString()} rounds/s)`);
 
-const report = { machine, date: new Date().toISOString(), attentionMarket, mlp: { trainStepMs }, selfPlay };
+const gpu = await benchGpu(seconds, log, values['allow-software-gpu']);
+if (!gpu) log('gpu: no GPU backend here, so no gpu.* figures');
+
+const report = {
+  machine,
+  date: new Date().toISOString(),
+  attentionMarket: { ...attentionMarket, ...attentionMarketTensor },
+  tradeMarket,
+  persuasion,
+  consensusGame,
+  mlp: { trainStepMs, backends },
+  selfPlay,
+  ...(gpu ? { gpu } : {}),
+};
 if (values.json) console.log(JSON.stringify(report));
 else console.log(JSON.stringify(report, null, 2));

@@ -38,7 +38,7 @@ const matchup = { envId: env, envOptions, episodes, numEnvs: 16, rounds: (envOpt
 
 if (values.only.includes('A')) {
   log('A: π_user trained against exaggerating goals');
-  const t = train({ train: 'user', goalOpponent: 'exaggerate' });
+  const t = train({ train: 'user', opponents: 'goal=exaggerate' });
   const trained = evaluateMatchup(new AgentActor(new ExaggeratingGoal()), new PolicyActor(t.policies.user), matchup);
   const trainedMode = evaluateMatchup(new AgentActor(new ExaggeratingGoal()), new PolicyActor(t.policies.user, { deterministic: true }), matchup);
   const greedy = evaluateMatchup(new AgentActor(new ExaggeratingGoal()), new AgentActor(new GreedyUser()), matchup);
@@ -48,7 +48,7 @@ if (values.only.includes('A')) {
 }
 if (values.only.includes('B')) {
   log('B: π_goal trained against greedy users');
-  const t = train({ train: 'goal', userOpponent: 'greedy' });
+  const t = train({ train: 'goal', opponents: 'user=greedy' });
   // Every goal playing π_goal shares the same U·N slots (mean visibility is fixed), so the
   // question is a unilateral one: goal #0 plays π_goal among honest goals, on the same seeds
   // as the all-honest market, against greedy users.
@@ -66,11 +66,11 @@ if (values.only.includes('C')) {
   log('C: exploitability lower bounds, untrained vs after self-play');
   const initial = new SelfPlayTrainer(env, envOptions, parseTrainConfig({ seed, steps: 1 }));
   const before = exploitabilityLowerBound(initial.policies, { envId: env, envOptions, iterations: brIterations, evalEpisodes: episodes, seed: 77 });
-  log(`  untrained: user gain ${before.user.gain.toFixed(4)} ± ${before.user.ci95.toFixed(4)}, goal gain ${before.goal.gain.toFixed(4)} ± ${before.goal.ci95.toFixed(4)}`);
+  log(`  untrained: user gain ${before.sides.user.gain.toFixed(4)} ± ${before.sides.user.ci95.toFixed(4)}, goal gain ${before.sides.goal.gain.toFixed(4)} ± ${before.sides.goal.ci95.toFixed(4)}`);
   initial.dispose();
   const t = train({ schedule: 'alternating', alternateEvery: 4 });
   const after = exploitabilityLowerBound(t.policies, { envId: env, envOptions, iterations: brIterations, evalEpisodes: episodes, seed: 77 });
-  log(`  self-play: user gain ${after.user.gain.toFixed(4)} ± ${after.user.ci95.toFixed(4)}, goal gain ${after.goal.gain.toFixed(4)} ± ${after.goal.ci95.toFixed(4)}`);
+  log(`  self-play: user gain ${after.sides.user.gain.toFixed(4)} ± ${after.sides.user.ci95.toFixed(4)}, goal gain ${after.sides.goal.gain.toFixed(4)} ± ${after.sides.goal.ci95.toFixed(4)}`);
   out.C = { before, after };
   t.dispose();
 }

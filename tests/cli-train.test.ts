@@ -272,7 +272,7 @@ describe('buddy-gym eval', () => {
     const e = await cli('eval', tj.checkpoint, '--vs', 'none', '--episodes', '2', '--backend', 'cpu', '--exploitability', '1', '--json');
     expect(e.code).toBe(0);
     const x = (JSON.parse(e.out) as EvalJson).exploitability[0];
-    expect(x.stored).toMatchObject({ exploitabilityUserGain: tj.exploitability!.trained.user.gain, exploitabilityIterations: 1 });
+    expect(x.stored).toMatchObject({ exploitabilityUserGain: tj.exploitability!.trained.sides.user.gain, exploitabilityIterations: 1 });
     expect(x.lowerBound?.label).toBe('exploitability lower bound (trained best response, fixed budget)');
     const text = await cli('eval', tj.checkpoint, '--vs', 'none', '--episodes', '2', '--backend', 'cpu');
     expect(text.out).toMatch(/stored by train, LOWER BOUND \(1 best-response iterations per side\): users -?\d/);
@@ -403,9 +403,10 @@ describe('--help', () => {
 
   it('train documents every setting for --set and --config, eval every baseline', async () => {
     const train = (await cli('train', '--help')).out;
-    for (const name of ['steps', 'numEnvs', 'learningRate', 'populationSize', 'metaSolver', 'entropyCoefUser', 'keepLast']) {
+    for (const name of ['steps', 'numEnvs', 'learningRate', 'populationSize', 'metaSolver', 'keepLast']) {
       expect(train).toMatch(new RegExp(`^ {2}${name}\\s+(an integer|a finite number|one of|true or false)`, 'm'));
     }
+    for (const name of ['train', 'opponents', 'entropyCoef']) expect(train).toMatch(new RegExp(`^ {2}${name}\\s+.*side`, 'm'));
     for (const flag of ['--steps', '--seed', '--backend', '--out', '--resume', '--config', '--schedule', '--population', '--num-envs', '--learner', '--option', '--set', '--quiet', '--exploitability', '--eval-episodes', '--json']) {
       expect(train).toContain(flag);
     }

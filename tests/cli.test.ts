@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { AttentionMarketEnv } from '../envs/attention-market/env.js';
 import { attentionMarketSpec } from '../envs/attention-market/index.js';
 import type { StepResult } from '../envs/core/env.js';
-import { register, registeredIds } from '../envs/registry.js';
+import { presetNames, register, registeredIds } from '../envs/registry.js';
 import { checkSpec } from '../training/cli/check.js';
 import { captureIO } from '../training/cli/io.js';
 import { listSpec } from '../training/cli/list.js';
@@ -69,10 +69,15 @@ describe('buddy-gym check', () => {
   it('checks every env with --all, and marks in ASCII with --ascii', () => {
     const r = cli('check', '--all', '--steps', '40', '--ascii');
     expect(r.code).toBe(0);
-    for (const id of registeredIds()) expect(r.out).toContain(`${id} (seed 0, 40 steps)`);
+    let targets = 0;
+    for (const id of registeredIds()) {
+      expect(r.out).toContain(`${id} (seed 0, 40 steps)`);
+      for (const name of presetNames(id)) expect(r.out).toContain(`${id} --preset ${name} (seed 0, 40 steps)`);
+      targets += 1 + presetNames(id).length;
+    }
     expect(r.out).toMatch(/^ {2}OK {3}close twice$/m);
     expect(r.out).not.toMatch(/[✓✗]/);
-    expect(r.out).toContain(`all ${registeredIds().length} env(s) pass`);
+    expect(r.out).toContain(`all ${targets} env(s) pass`);
   });
 
   it('exits 1 and marks the failed check when an env breaks the contract', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RandomAgent } from '../agents/random.js';
 import { checkEnv, checkSingleAgentEnv, type CheckReport } from '../envs/check/index.js';
-import { make, registeredIds } from '../envs/registry.js';
+import { make, presetNames, presetOptions, registeredIds } from '../envs/registry.js';
 import { RecordEpisodeStatistics, SingleAgentEnv } from '../envs/wrappers/index.js';
 
 const failures = (r: CheckReport) => r.checks.filter((c) => !c.ok && !c.skipped).map((c) => `${c.name}: ${c.detail ?? ''}`);
@@ -24,6 +24,22 @@ describe.each(registeredIds())('%s conforms', (id) => {
     for (const agent of firstOfEachRole) {
       const single = new SingleAgentEnv(make(id), agent, () => new RandomAgent());
       expect(failures(checkSingleAgentEnv(single, { seed: 5, steps: 120 })), agent).toEqual([]);
+    }
+  });
+});
+
+// Each preset (a game's published instance, say) is an env configuration of its own.
+const presets: [string, string, string][] = registeredIds().flatMap((id) => presetNames(id).map((name): [string, string, string] => [`${id} --preset ${name}`, id, name]));
+if (presets.length === 0) presets.push(['(no presets)', '', '']);
+describe.each(presets)('%s conforms', (_label, id, name) => {
+  it.runIf(id !== '')('passes checkEnv and checkSingleAgentEnv for each role', () => {
+    const options = presetOptions(id, name);
+    expect(failures(checkEnv(make(id, options), { seed: 6, steps: 150 }))).toEqual([]);
+    const probe = make(id, options);
+    const firstOfEachRole = [...new Map(probe.possibleAgents.map((a) => [a.replace(/_\d+$/, ''), a])).values()];
+    for (const agent of firstOfEachRole) {
+      const single = new SingleAgentEnv(make(id, options), agent, () => new RandomAgent());
+      expect(failures(checkSingleAgentEnv(single, { seed: 7, steps: 100 })), agent).toEqual([]);
     }
   });
 });

@@ -4,10 +4,6 @@ import type { RoleActor } from './self-play/actors.js';
 import { playEpisode } from './self-play/rollout.js';
 import { summarise, type Stat } from './stats.js';
 
-/** The attention market's role indices. */
-const GOAL = 0;
-const USER = 1;
-
 export interface MatchupOptions {
   envId: string;
   envOptions?: unknown;
@@ -18,7 +14,57 @@ export interface MatchupOptions {
   seed: number;
 }
 
-/** One cell of a cross-play table: means over episodes with 95% confidence half-widths. */
+/** One matchup of any env: who played each role, and every figure as a mean with its 95% CI. */
+export interface PlayResult {
+  /** The actor of each role, by role name. */
+  players: Record<string, string>;
+  /** Mean reward per agent per round, by role name. */
+  reward: Record<string, Stat>;
+  /** Mean reward per round of each agent of a role (by agent index), by role name. */
+  rewardByAgent: Record<string, Stat[]>;
+  /** The env's round metrics, averaged over rounds and copies. */
+  metrics: Record<string, Stat>;
+}
+
+/**
+ * Plays `episodes` seeded episodes with `actors[r]` playing role r (episode e is seeded
+ * seed + e·numEnvs, so every matchup with the same options meets the same hidden worlds)
+ * and summarises them. Actors sample with their own Rng stream (seed, stream 7).
+ */
+export function evaluatePlay(actors: readonly RoleActor[], o: MatchupOptions): PlayResult {
+  const vec = makeVec(o.envId, { numEnvs: o.numEnvs, options: o.envOptions, autoreset: 'disabled' });
+  try {
+    const roles = vec.roles.map((r) => r.name);
+    if (actors.length !== roles.length) throw new RangeError(`${o.envId} has ${roles.length} roles (${roles.join(', ')}), ${actors.length} actors were given`);
+    const rng = new Rng(o.seed, 7);
+    const reward = roles.map(() => [] as number[]);
+    const byAgent = roles.map(() => [] as number[][]);
+    const metrics = vec.metricNames.map(() => [] as number[]);
+    for (let e = 0; e < o.episodes; e++) {
+      vec.reset({ seed: o.seed + e * o.numEnvs });
+      const s = playEpisode(vec, actors, rng, actors.map(() => null), o.rounds);
+      roles.forEach((_, r) => {
+        reward[r].push(s.meanReward[r]);
+        s.agentReward[r].forEach((v, i) => (byAgent[r][i] ??= []).push(v));
+      });
+      vec.metricNames.forEach((name, m) => metrics[m].push(s.metrics[name]));
+    }
+    return {
+      players: Object.fromEntries(roles.map((name, r) => [name, actors[r].name])),
+      reward: Object.fromEntries(roles.map((name, r) => [name, summarise(reward[r])])),
+      rewardByAgent: Object.fromEntries(roles.map((name, r) => [name, byAgent[r].map((v) => summarise(v))])),
+      metrics: Object.fromEntries(vec.metricNames.map((name, m) => [name, summarise(metrics[m])])),
+    };
+  } finally {
+    vec.close();
+  }
+}
+
+/** The attention market's role indices. */
+const GOAL = 0;
+const USER = 1;
+
+/** One cell of the attention market's cross-play table. */
 export interface MatchupResult {
   goals: string;
   users: string;
@@ -35,38 +81,20 @@ export interface MatchupResult {
   goalUtilityByAgent: Stat[];
 }
 
-/**
- * Plays `episodes` seeded episodes of goals vs users in a vector env (episode e is seeded
- * seed + e·numEnvs, so every matchup with the same options meets the same hidden worlds)
- * and summarises them. Actors sample with their own Rng stream (seed, stream 7).
- */
+/** Goals vs users in attention-market-v0 (evaluatePlay with the market's figures named). */
 export function evaluateMatchup(goals: RoleActor, users: RoleActor, o: MatchupOptions): MatchupResult {
-  const vec = makeVec(o.envId, { numEnvs: o.numEnvs, options: o.envOptions, autoreset: 'disabled' });
-  const rng = new Rng(o.seed, 7);
-  const byAgent: number[][] = [];
-  const cols = { regret: [] as number[], normalizedRegret: [] as number[], goalUtility: [] as number[], welfare: [] as number[], userReward: [] as number[] };
-  for (let e = 0; e < o.episodes; e++) {
-    vec.reset({ seed: o.seed + e * o.numEnvs });
-    const actors: RoleActor[] = [];
-    actors[GOAL] = goals;
-    actors[USER] = users;
-    const s = playEpisode(vec, actors, rng, [null, null], o.rounds);
-    cols.regret.push(s.metrics.meanRegret);
-    cols.normalizedRegret.push(s.metrics.meanNormalizedRegret);
-    cols.welfare.push(s.metrics.welfare);
-    cols.goalUtility.push(s.meanReward[GOAL]);
-    cols.userReward.push(s.meanReward[USER]);
-    s.agentReward[GOAL].forEach((v, i) => (byAgent[i] ??= []).push(v));
-  }
-  vec.close();
+  const actors: RoleActor[] = [];
+  actors[GOAL] = goals;
+  actors[USER] = users;
+  const r = evaluatePlay(actors, o);
   return {
     goals: goals.name,
     users: users.name,
-    regret: summarise(cols.regret),
-    normalizedRegret: summarise(cols.normalizedRegret),
-    goalUtility: summarise(cols.goalUtility),
-    welfare: summarise(cols.welfare),
-    userReward: summarise(cols.userReward),
-    goalUtilityByAgent: byAgent.map((v) => summarise(v)),
+    regret: r.metrics.meanRegret,
+    normalizedRegret: r.metrics.meanNormalizedRegret,
+    goalUtility: r.reward.goal,
+    welfare: r.metrics.welfare,
+    userReward: r.reward.user,
+    goalUtilityByAgent: r.rewardByAgent.goal,
   };
 }

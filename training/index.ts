@@ -15,7 +15,7 @@ export * from './population/index.js';
 export { trainRun, restoreTrainer, saveTrainer, checkpointContents, type TrainRunOptions, type TrainRunResult } from './run.js';
 export { evaluateMatchup, type MatchupOptions, type MatchupResult } from './evaluate.js';
 export { exploitabilityLowerBound, type ExploitabilityEstimate, type ExploitabilityOptions, type SideExploitability } from './exploitability.js';
-export { SelfPlayTrainer, SIDES, type Side, type TrainerState, type IterationResult } from './self-play/trainer.js';
+export { SelfPlayTrainer, type Side, type TrainerState, type IterationResult } from './self-play/trainer.js';
 export { parseTrainConfig, trainSchema, type TrainConfig } from './self-play/config.js';
 export { PolicyActor, AgentActor, DeviatorActor, type RoleActor } from './self-play/actors.js';
 export { playEpisode, type EpisodeStats } from './self-play/rollout.js';
@@ -25,3 +25,4 @@ export { ReinforceLearner, REINFORCE_DEFAULTS, type ReinforceConfig } from './le
 export { gae } from './learners/gae.js';
 export { ReturnScaler, type ReturnScalerState } from './learners/return-scaler.js';
 export type { Batch, UpdateStats } from './learners/batch.js';
+export { profileFor, registerProfile, genericProfile, rewardMetric, type TrainingProfile } from './profiles/index.js';

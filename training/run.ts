@@ -5,7 +5,7 @@ import { MetricBus } from './metrics/bus.js';
 import { attachSinks } from './metrics/sinks/attach.js';
 import { Population } from './population/index.js';
 import { parseTrainConfig, type TrainConfig } from './self-play/config.js';
-import { SelfPlayTrainer, SIDES, type TrainerState } from './self-play/trainer.js';
+import { SelfPlayTrainer, type TrainerState } from './self-play/trainer.js';
 
 export interface TrainRunOptions {
   envId: string;
@@ -37,10 +37,10 @@ export interface TrainRunResult {
  */
 export function checkpointContents(trainer: SelfPlayTrainer): { contents: CheckpointContents; dispose(): void } {
   const policies: CheckpointContents['policies'] = {};
-  for (const side of SIDES) policies[side] = { spec: trainer.policies[side].spec, model: trainer.policies[side].model };
+  for (const side of trainer.sides) policies[side] = { spec: trainer.policies[side].spec, model: trainer.policies[side].model };
   const snapshots: Policy[] = [];
   if (trainer.population) {
-    for (const side of SIDES) {
+    for (const side of ['user', 'goal'] as const) {
       for (const member of trainer.population.list(side)) {
         const p = new Policy(trainer.policies[side].spec, { initSeed: 0 });
         p.setWeights(member.payload);
@@ -54,7 +54,7 @@ export function checkpointContents(trainer: SelfPlayTrainer): { contents: Checkp
       envId: trainer.envId,
       envOptions: trainer.envOptions ?? {},
       policies,
-      optimizers: { goal: trainer.learners.goal.optimizer, user: trainer.learners.user.optimizer },
+      optimizers: Object.fromEntries(trainer.sides.map((side) => [side, trainer.learners[side].optimizer])),
       trainer: trainer.state(),
     },
     dispose: () => snapshots.forEach((p) => p.dispose()),
@@ -68,7 +68,7 @@ export async function restoreTrainer(dir: string, steps: number | undefined, bus
     const state = loaded.trainer as TrainerState;
     const config = parseTrainConfig({ ...state.config, steps: steps ?? state.config.steps }, 'resumed train config');
     const trainer = new SelfPlayTrainer(loaded.manifest.envId, state.envOptions, config, bus);
-    for (const side of SIDES) {
+    for (const side of trainer.sides) {
       trainer.policies[side].model.setWeights(loaded.policies[side].model.getWeights());
       await restoreOptimizer(trainer.learners[side].optimizer, loaded, side);
     }
@@ -90,7 +90,7 @@ export async function restoreTrainer(dir: string, steps: number | undefined, bus
 /**
  * A whole training run: picks the backend, builds (or resumes) the trainer, streams its
  * metrics to the sinks, checkpoints every `checkpointEvery` iterations and at the end
- * (keeping the last K and the best, by mean regret), and completes the stream.
+ * (keeping the last K and the best, by the profile's measure), and completes the stream.
  */
 export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const bus = o.bus ?? new MetricBus();
@@ -99,12 +99,14 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     ? await restoreTrainer(o.resume, o.config?.steps, bus, o.envId)
     : new SelfPlayTrainer(o.envId, o.envOptions ?? {}, parseTrainConfig(o.config ?? {}), bus);
   const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps });
-  bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: backendReasons(backend) });
-  const store = new CheckpointStore(o.out, { keepLast: trainer.config.keepLast, bestMetric: 'meanRegret', higherIsBetter: false });
+  // The backend line also says where episodes are played (the tensor env on a GPU, else the VecEnv).
+  bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: `${backendReasons(backend)}; rollouts: ${trainer.rollout.reason}` });
+  const best = trainer.profile.best;
+  const store = new CheckpointStore(o.out, { keepLast: trainer.config.keepLast, bestMetric: best.metric, higherIsBetter: best.higherIsBetter });
   let checkpoint = o.resume ?? '';
   const save = async () => {
     const c = checkpointContents(trainer);
-    const { path, isBest } = await store.save(trainer.step, c.contents, { meanRegret: trainer.summary.meanRegret ?? Number.NaN }).finally(c.dispose);
+    const { path, isBest } = await store.save(trainer.step, c.contents, { [best.metric]: trainer.summary[best.metric] ?? Number.NaN }).finally(c.dispose);
     checkpoint = path;
     bus.emit({ kind: 'checkpoint', iteration: trainer.iteration, step: trainer.step, path, best: isBest });
   };

@@ -2,9 +2,12 @@ export { BACKEND_NAMES, isBackendName, parseBackendName, installHint, type Backe
 export {
   selectBackend,
   formatBackendReport,
+  registerBundledModule,
   AUTO_ORDER,
   type BackendReport,
   type BackendAttempt,
   type SelectBackendOptions,
 } from './select.js';
 export { patchWasmKernels, wasmKernelsPatched } from './wasm-kernels.js';
+export { patchWebgpuReadSync, webgpuReadSyncPatched } from './webgpu-readsync.js';
+export { patchWebgpuKernels, webgpuKernelsPatched } from './webgpu-kernels.js';

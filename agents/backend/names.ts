@@ -31,7 +31,7 @@ const PEER_VERSIONS: Record<string, string> = {
   '@tensorflow/tfjs-node-gpu': '4.22.0',
   '@tensorflow/tfjs-node': '4.22.0',
   '@tensorflow/tfjs-backend-webgpu': '4.22.0',
-  webgpu: '^0.6.2',
+  webgpu: '0.6.2',
 };
 
 /** `npm install …` for the optional packages a backend needs ('' for wasm and cpu, which ship). */

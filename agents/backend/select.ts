@@ -6,17 +6,21 @@
  *   wasm            @tensorflow/tfjs-backend-wasm (SIMD, one thread in Node), repaired by wasm-kernels.ts
  *   cpu             pure JavaScript, the fallback
  *
- * `webgpu` (Dawn's `webgpu` package with @tensorflow/tfjs-backend-webgpu) is never tried by
- * `auto`: ask for it by name. The native and webgpu packages are optional peer dependencies,
- * imported here by a computed specifier so that neither tsc nor a bundler resolves them and a
- * plain `npm ci` works without them. Naming one backend that cannot start is an error saying
- * why and what to install; `auto` records why each was passed over (see formatBackendReport).
+ * `webgpu` (Dawn's `webgpu` package with @tensorflow/tfjs-backend-webgpu, repaired by
+ * webgpu-kernels.ts and webgpu-readsync.ts) is never tried by `auto`: ask for it by name. The
+ * native and webgpu packages are optional peer dependencies, imported here by a computed
+ * specifier so that neither tsc nor a bundler resolves them and a plain `npm ci` works without
+ * them (a bundle that inlines one hands it over with registerBundledModule). Naming one backend
+ * that cannot start is an error saying why and what to install; `auto` records why each was
+ * passed over (see formatBackendReport).
  */
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { installHint, parseBackendName, type BackendName, type ConcreteBackendName } from './names.js';
 import { patchWasmKernels } from './wasm-kernels.js';
+import { patchWebgpuKernels } from './webgpu-kernels.js';
+import { patchWebgpuReadSync, trackDawnImmediates } from './webgpu-readsync.js';
 
 export interface BackendAttempt {
   /** The `--backend` name tried ('tensorflow-gpu', 'wasm', …). */
@@ -54,11 +58,24 @@ interface Outcome {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Optional packages that a bundle carries inlined (scripts/gpu/entry.ts): a package that
+ * shares tfjs-core must come from inside the bundle, since one imported from a node_modules
+ * beside it would bring its own copy of tfjs-core.
+ */
+const bundled = new Map<string, () => Promise<unknown>>();
+
+/** Makes `importOptional(specifier)` call `load` (a literal `import()` a bundler inlines). */
+export function registerBundledModule(specifier: string, load: () => Promise<unknown>): void {
+  bundled.set(specifier, load);
+}
+
 /** Imports a package that tsc and bundlers must not try to resolve (it may be absent). */
-const importOptional = (specifier: string): Promise<unknown> => import(specifier);
+const importOptional = (specifier: string): Promise<unknown> => bundled.get(specifier)?.() ?? import(specifier);
 
 /** Whether `pkg` can be resolved from this module (i.e. is installed where Node will look). */
 function isInstalled(pkg: string): boolean {
+  if (bundled.has(pkg)) return true;
   try {
     require.resolve(`${pkg}/package.json`);
     return true;
@@ -232,6 +249,8 @@ async function tryWebgpu(): Promise<Outcome> {
   } catch (e) {
     return { ok: false, reason: `webgpu (Dawn) failed to load: ${firstLine(e)}` };
   }
+  // Before Dawn schedules anything: synchronous reads run its callbacks early (webgpu-readsync.ts).
+  trackDawnImmediates();
   // A real GPU first (Vulkan, Metal or D3D); else Dawn's OpenGL ES backend, which on a machine
   // without one runs over Mesa's llvmpipe, headless, at the 'compatibility' feature level.
   const tries: { flags: string[]; options: Record<string, unknown>; env?: Record<string, string> }[] = [
@@ -255,7 +274,16 @@ async function tryWebgpu(): Promise<Outcome> {
       failures.push(`${t.flags.join(' ') || 'default'}: ${firstLine(e)}`);
     }
   }
-  if (chosen == null) return { ok: false, reason: `Dawn found no WebGPU adapter (${failures.join('; ')})` };
+  if (chosen == null) {
+    return {
+      ok: false,
+      reason: `Dawn found no WebGPU adapter (${failures.join('; ')})`,
+      hint:
+        process.platform === 'linux'
+          ? 'with an NVIDIA GPU, the Vulkan loader (libvulkan1) and the driver\'s Vulkan ICD; without one, Mesa for the software adapter: apt-get install libegl-dev libegl-mesa0 libgl1-mesa-dri (Dawn opens libEGL.so); see docs/gpu.md'
+          : 'a GPU driver with Vulkan, Metal or Direct3D 12; see docs/gpu.md',
+    };
+  }
   // tfjs-backend-webgpu registers itself on import only if navigator.gpu is there by then.
   Object.assign(globalThis, dawn.globals);
   const nav = (globalThis as { navigator?: object }).navigator ?? {};
@@ -272,11 +300,14 @@ async function tryWebgpu(): Promise<Outcome> {
   if (!registeredWith('webgpu')) {
     return { ok: false, reason: `@tensorflow/tfjs-backend-webgpu loaded but registered with another copy of @tensorflow/tfjs` };
   }
+  patchWebgpuKernels();
   try {
     if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: `the webgpu backend failed to initialise on ${chosen.adapter.text}` };
   } catch (e) {
     return { ok: false, reason: `the webgpu backend failed to initialise on ${chosen.adapter.text}: ${firstLine(e)}` };
   }
+  // Node has no OffscreenCanvas, which tfjs's synchronous read needs (see webgpu-readsync.ts).
+  patchWebgpuReadSync(tf.backend());
   const { text, software } = chosen.adapter;
   return {
     ok: true,

@@ -86,6 +86,13 @@ export class AttentionMarketKernel implements GameKernel {
   private readonly rngState: Int32Array; // [B, 2 streams, 4 words]
   private readonly worldRng: Rng[];
   private readonly feedbackRng: Rng[];
+  /**
+   * Test hook: when set, the user phase takes its feedback draws from here instead of the
+   * copies' PRNGs (which are then not advanced): [B, U, N] for the round, uniforms in [0, 1)
+   * for click feedback, standard normals for rating. Lets a test give another implementation
+   * (envs/attention-market/tensor) the same random numbers.
+   */
+  feedbackDraws: Float64Array | null = null;
 
   // Scratch (not state)
   private readonly visibility: Float64Array;
@@ -294,6 +301,7 @@ export class AttentionMarketKernel implements GameKernel {
     const userInfo = this.infos[USER];
     const userObs = this.observations[USER];
     const rng = this.feedbackRng[b];
+    const draws = this.feedbackDraws;
     const click = o.feedback === 'click';
     const ridge = o.estimator === 'ridge';
     const advertised = o.learnFrom === 'advertised';
@@ -327,10 +335,10 @@ export class AttentionMarketKernel implements GameKernel {
         let y: number;
         let target: number;
         if (click) {
-          y = rng.uniform() < 1 / (1 + Math.exp(-beta * r)) ? 1 : 0;
+          y = (draws ? draws[uj * N + n] : rng.uniform()) < 1 / (1 + Math.exp(-beta * r)) ? 1 : 0;
           target = y - 0.5;
         } else {
-          y = r + noise * rng.normal();
+          y = r + noise * (draws ? draws[uj * N + n] : rng.normal());
           target = y;
         }
         userObs[obsBase + this.uo.lastSelection + n] = i;

@@ -10,7 +10,11 @@ export type OptionSpec =
   | { kind: 'int'; default: number; min: number; max: number; doc: string }
   | { kind: 'number'; default: number; min: number; max: number; minExclusive?: boolean; doc: string }
   | { kind: 'enum'; default: string; values: readonly string[]; doc: string }
-  | { kind: 'boolean'; default: boolean; doc: string };
+  | { kind: 'boolean'; default: boolean; doc: string }
+  /** Free text checked by `check` (a list like "user=0.01,goal=0", say). */
+  | { kind: 'text'; default: string; allowed: string; check: (value: string) => string | null; doc: string }
+  /** A structured value (an instance as JSON, say): `check` returns null when fine, else what is wrong. */
+  | { kind: 'json'; default: unknown; allowed: string; check: (value: unknown) => string | null; doc: string };
 
 export type OptionSchema = Record<string, OptionSpec>;
 
@@ -18,7 +22,11 @@ type ValueOfSpec<S extends OptionSpec> = S extends { kind: 'enum'; values: reado
   ? V
   : S extends { kind: 'boolean' }
     ? boolean
-    : number;
+    : S extends { kind: 'text' }
+      ? string
+      : S extends { kind: 'json'; default: infer T }
+        ? T
+        : number;
 
 export type OptionsOf<S extends OptionSchema> = { readonly [K in keyof S]: ValueOfSpec<S[K]> };
 
@@ -28,6 +36,15 @@ export const num = (def: number, min: number, max: number, doc: string, minExclu
 export const oneOf = <const V extends readonly string[]>(values: V, def: V[number], doc: string) =>
   ({ kind: 'enum', default: def, values, doc }) as const;
 export const bool = (def: boolean, doc: string) => ({ kind: 'boolean', default: def, doc }) as const;
+/** A text option; `check(v)` returns null when v is valid, else what is wrong with it. */
+export const text = (def: string, allowed: string, doc: string, check: (value: string) => string | null = () => null) =>
+  ({ kind: 'text', default: def, allowed, check, doc }) as { kind: 'text'; default: string; allowed: string; check: (value: string) => string | null; doc: string };
+/**
+ * A JSON value option. `check(v)` returns null when v is valid, else what is wrong with it; the
+ * default is used as is. From the CLI it is given as inline JSON or `@file.json`.
+ */
+export const json = <T>(def: T, allowed: string, doc: string, check: (value: unknown) => string | null) =>
+  ({ kind: 'json', default: def, allowed, check, doc }) as { kind: 'json'; default: T; allowed: string; check: (value: unknown) => string | null; doc: string };
 
 /** What is allowed for one option, in words. */
 export function describeAllowed(spec: OptionSpec): string {
@@ -40,6 +57,9 @@ export function describeAllowed(spec: OptionSpec): string {
       return `one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'boolean':
       return 'true or false';
+    case 'json':
+    case 'text':
+      return spec.allowed;
   }
 }
 
@@ -53,6 +73,10 @@ function validOne(spec: OptionSpec, v: unknown): boolean {
       return typeof v === 'string' && spec.values.includes(v);
     case 'boolean':
       return typeof v === 'boolean';
+    case 'text':
+      return typeof v === 'string';
+    case 'json':
+      return true; // checked by parseOptions, which reports what is wrong
   }
 }
 
@@ -86,6 +110,11 @@ export function parseOptions<S extends OptionSchema>(
     }
     if (v === undefined) continue;
     if (!validOne(schema[k], v)) throw new OptionError(owner, k, v, `must be ${describeAllowed(schema[k])} (${schema[k].doc})`);
+    const spec = schema[k];
+    if (spec.kind === 'json' || spec.kind === 'text') {
+      const why = spec.kind === 'json' ? spec.check(v) : spec.check(v as string);
+      if (why !== null) throw new OptionError(owner, k, v, `must be ${spec.allowed}: ${why}`);
+    }
     out[k] = v;
   }
   for (const [k, spec] of Object.entries(schema)) if (!(k in out)) out[k] = spec.default;

@@ -13,6 +13,11 @@ export interface EnvSpec<Options = unknown> {
   createKernel(options: Options, batch: number): GameKernel;
   /** The single env for these options (a KernelEnv, or a richer subclass). */
   createEnv(options: Options): ParallelEnv;
+  /**
+   * Named option sets worth running as they are (a game's published instances, say): `check
+   * --all` checks each one, and the CLI's `--preset NAME` starts from one.
+   */
+  readonly presets?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 const specs = new Map<string, EnvSpec<any>>();
@@ -55,6 +60,20 @@ export function makeVec(id: string, args: MakeVecArgs): VecEnv {
     throw new RangeError(`makeVec(${id}): numEnvs must be an integer in [1, 1048576], got ${args.numEnvs}`);
   }
   return new VecEnv(s.createKernel(s.parseOptions(args.options), args.numEnvs), args.autoreset ?? 'next-step');
+}
+
+/** The options of preset `name` of env `id`, or a RangeError naming the presets there are. */
+export function presetOptions(id: string, name: string): Record<string, unknown> {
+  const presets = spec(id).presets ?? {};
+  if (!Object.hasOwn(presets, name)) {
+    const names = Object.keys(presets);
+    throw new RangeError(`${id} has no preset "${name}"; ${names.length ? `its presets are ${names.join(', ')}` : 'it has no presets'}`);
+  }
+  return { ...presets[name] };
+}
+
+export function presetNames(id: string): string[] {
+  return Object.keys(spec(id).presets ?? {});
 }
 
 export function describeOptions(id: string) {

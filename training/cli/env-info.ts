@@ -31,9 +31,15 @@ export function envInfo(id: string): EnvInfo {
 /** "8 goal, 4 user". */
 export const rolesText = (info: EnvInfo) => info.roles.map(([r, n]) => `${n} ${r}`).join(', ');
 
+/** A default as shown in tables: JSON, shortened when it is a whole document (a JSON option's file). */
+export function showDefault(value: unknown): string {
+  const s = JSON.stringify(value);
+  return s.length > 60 ? `${s.slice(0, 40)}…(${s.length} characters)` : s;
+}
+
 /** The options table of `id`: name, allowed, default, doc. */
 export function optionRows(id: string): string[][] {
-  return describeOptions(id).map((o) => [o.name, o.allowed, JSON.stringify(o.default), o.doc]);
+  return describeOptions(id).map((o) => [o.name, o.allowed, showDefault(o.default), o.doc]);
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -52,6 +58,6 @@ export function optionsTableMarkdown(id: string): string[] {
   return [
     '| option | allowed | default | meaning |',
     '|---|---|---|---|',
-    ...describeOptions(id).map((o) => `| \`${o.name}\` | ${cell(o.allowed)} | \`${JSON.stringify(o.default)}\` | ${cell(o.doc)} |`),
+    ...describeOptions(id).map((o) => `| \`${o.name}\` | ${cell(o.allowed)} | \`${cell(showDefault(o.default))}\` | ${cell(o.doc)} |`),
   ];
 }

@@ -15,12 +15,13 @@ import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type Com
 import { EXIT, UsageError } from './errors.js';
 import { num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
+import { genericEval } from './eval-generic.js';
 import { GOAL_AGENTS, USER_AGENTS } from './play.js';
 import { BACKEND_FLAG, backendFlag, backendLine, bestResponseConfig, checkpointPath, checkpointUsage, exploitabilityLines, showPath } from './train.js';
 
 export const evalSpec: CommandSpec = {
   name: 'eval',
-  summary: 'cross-play checkpoints, baselines and your own agents: regret, goal utility, welfare with 95% CIs',
+  summary: 'cross-play checkpoints, baselines and your own agents: each side\'s payoff and the game\'s figures with 95% CIs',
   usage: ['eval <ckpt|run> [<ckpt|run> ...] [--vs baselines|none] [--agent users=PATH ...] [--episodes K] [--seed S] [--num-envs B] [--exploitability N] [--backend NAME] [--json]'],
   details: [
     `Plays every user-side player against every goal-side player of ${ATTENTION_MARKET_ID} and prints three`,
@@ -34,6 +35,10 @@ export const evalSpec: CommandSpec = {
     'hidden worlds and the same command prints the same numbers.',
     '',
     'A run folder (runs/<run>) stands for its latest checkpoint.',
+    '',
+    `Other games (every env but ${ATTENTION_MARKET_ID}): every combination of one player per side`,
+    "(each checkpoint's policy for that side, and the env's baseline agents), at most 64 matchups;",
+    "one row per matchup: each side's reward per agent per round and the game's headline figures.",
     '',
     "Players: each checkpoint's π_user and π_goal; the baselines (--vs baselines, the default):",
     ...Object.entries(USER_AGENTS).map(([n, b]) => `  users ${n.padEnd(11)} ${b.doc}`),
@@ -170,7 +175,7 @@ async function evaluate(values: FlagValues, positionals: string[], io: CliIO): P
     for (const path of positionals) {
       const loaded = await checkpointUsage(loadCheckpoint(checkpointPath(path, io.err)), '');
       disposeCheckpoint(loaded, { keepModels: true }); // the optimiser state is not needed here
-      if (!loaded.policies.user || !loaded.policies.goal) {
+      if (loaded.manifest.envId === ATTENTION_MARKET_ID && (!loaded.policies.user || !loaded.policies.goal)) {
         disposeCheckpoint(loaded);
         throw new UsageError(`${path}: the checkpoint has no "user" and "goal" policies to play (it has ${Object.keys(loaded.policies).join(', ') || 'none'})`);
       }
@@ -179,15 +184,23 @@ async function evaluate(values: FlagValues, positionals: string[], io: CliIO): P
     uniqueLabels(runs);
     io.err(backendLine(backend));
     const envId = runs[0].loaded.manifest.envId;
-    if (envId !== ATTENTION_MARKET_ID) throw new UsageError(`${positionals[0]}: eval plays ${ATTENTION_MARKET_ID} checkpoints, this one is of ${envId}`);
     const envOptions = (runs[0].loaded.manifest.envOptions ?? {}) as Record<string, unknown>;
     const fullOptions = envSpec(envId).parseOptions(envOptions) as Record<string, unknown>;
     for (const r of runs.slice(1)) {
       const other = envSpec(r.loaded.manifest.envId).parseOptions(r.loaded.manifest.envOptions) as Record<string, unknown>;
-      const diff = r.loaded.manifest.envId !== envId ? ['env id'] : Object.keys(fullOptions).filter((k) => other[k] !== fullOptions[k]);
+      const same = (k: string) => JSON.stringify(other[k]) === JSON.stringify(fullOptions[k]);
+      const diff = r.loaded.manifest.envId !== envId ? ['env id'] : Object.keys(fullOptions).filter((k) => !same(k));
       if (diff.length) {
         throw new UsageError(`${r.path} was trained on another game than ${runs[0].path} (${diff.map((k) => `${k}: ${String(other[k])} vs ${String(fullOptions[k])}`).join(', ')}); cross-play needs one game`);
       }
+    }
+    if (envId !== ATTENTION_MARKET_ID) {
+      if (modules.length) throw new UsageError(`--agent plugs agents into ${ATTENTION_MARKET_ID}'s users or goals; for ${envId} pass your agent to the API (evaluatePlay with an AgentActor)`);
+      genericEval(
+        { envId, envOptions, runs, withBaselines: vs === 'baselines', episodes, seed, numEnvs: numEnvsFlag, exploitIterations, backend: backend.name, json: values.json === true, outJson },
+        io,
+      );
+      return EXIT.ok;
     }
     const rounds = fullOptions.rounds as number;
     const numEnvs = numEnvsFlag ?? runs[0].config?.numEnvs ?? 16;
@@ -272,6 +285,7 @@ async function evaluate(values: FlagValues, positionals: string[], io: CliIO): P
 function toRun(loaded: LoadedCheckpoint): LoadedRun {
   const u = loaded.policies.user;
   const g = loaded.policies.goal;
+  const policy = (p: typeof u | undefined) => (p ? new Policy(p.spec as PolicySpec, { model: p.model }) : (null as unknown as Policy));
   const t = loaded.trainer as { config?: unknown; summary?: unknown } | null;
   let config: TrainConfig | null = null;
   try {
@@ -284,7 +298,7 @@ function toRun(loaded: LoadedCheckpoint): LoadedRun {
     path: showPath(loaded.path),
     label: checkpointLabel(loaded.path),
     loaded,
-    policies: { user: new Policy(u.spec as PolicySpec, { model: u.model }), goal: new Policy(g.spec as PolicySpec, { model: g.model }) },
+    policies: { user: policy(u), goal: policy(g) },
     config,
     summary,
   };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ExaggeratingGoal, GreedyUser, HonestGoal, OracleUser, RandomAgent, SoftmaxUser, type Agent } from '../../agents/index.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import type { AgentId, ParallelEnv } from '../../envs/core/env.js';
@@ -146,7 +147,28 @@ function convert(s: OptionSpec, raw: string): unknown {
     case 'boolean':
       return raw === 'true' ? true : raw === 'false' ? false : raw;
     case 'enum':
+    case 'text':
       return raw;
+    case 'json':
+      return readJsonOption(raw);
+  }
+}
+
+/** A JSON option's value: inline JSON, or `@path` to a JSON file. */
+function readJsonOption(raw: string): unknown {
+  const fromFile = raw.startsWith('@');
+  let text = raw;
+  if (fromFile) {
+    try {
+      text = readFileSync(raw.slice(1), 'utf8');
+    } catch (e) {
+      throw new UsageError(`--option: cannot read ${raw.slice(1)}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--option: ${fromFile ? raw.slice(1) : JSON.stringify(raw)} is not valid JSON: ${(e as Error).message} (give inline JSON or @file.json)`);
   }
 }
 

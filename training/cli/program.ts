@@ -7,6 +7,7 @@
  */
 import packageJson from '../../package.json';
 import { OptionError } from '../../envs/core/errors.js';
+import { analyzeCommand, analyzeSpec } from './analyze.js';
 import type { CommandSpec } from './args.js';
 import { checkCommand, checkSpec } from './check.js';
 import { dashboardCommand, dashboardSpec } from './dashboard.js';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: infoSpec, run: infoCommand },
   { spec: dashboardSpec, run: (argv, io) => dashboardCommand(argv, io) },
   { spec: reportSpec, run: reportCommand },
+  { spec: analyzeSpec, run: analyzeCommand },
 ];
 
 /** Commands that later issues add; named so that trying one says so. */

@@ -2,18 +2,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { BACKEND_NAMES, isBackendName, type BackendName, type BackendReport } from '../../agents/backend/index.js';
-import { ExaggeratingGoal, GreedyUser, HonestGoal } from '../../agents/index.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { OptionError } from '../../envs/core/errors.js';
 import { describeAllowed, describeSchema, parseOptions, type OptionSpec } from '../../envs/core/options.js';
 import { registeredIds, spec as envSpec } from '../../envs/registry.js';
 import { CheckpointError, CheckpointStore, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
-import { evaluateMatchup, type MatchupOptions } from '../evaluate.js';
+import type { MatchupOptions } from '../evaluate.js';
+import { rewardMetric } from '../profiles/index.js';
+import { summaryEvaluation } from './train-evaluation.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
 import { MetricBus } from '../metrics/bus.js';
 import type { UpdateEvent } from '../metrics/events.js';
 import { backendReasons, saveTrainer, trainRun } from '../run.js';
-import { AgentActor, DeviatorActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
 import { parseTrainConfig, trainSchema, type TrainConfig } from '../self-play/config.js';
 import { SelfPlayTrainer } from '../self-play/trainer.js';
 import type { Stat } from '../stats.js';
@@ -58,10 +58,11 @@ export const trainSpec: CommandSpec = {
     'train [<id>] --resume CKPT [--steps N] [--out DIR]',
   ],
   details: [
-    `Trains the User Buddy policy π_user and the Goal Buddy policy π_goal of ${ATTENTION_MARKET_ID}`,
-    'adversarially by self-play. Progress goes to stderr (one line redrawn on a terminal, plain',
-    'lines in a pipe or CI). The run folder gets metrics.jsonl, metrics/<kind>.csv and',
-    'checkpoints/ (step-<N>/, best/ by mean regret, latest.json). At the end, stdout gets a',
+    'Trains one policy per side (role) of any registered env by self-play: π_user and π_goal of',
+    `${ATTENTION_MARKET_ID}, the providers of the persuasion games, the consumers and the price-setter`,
+    'of trade-market-v0, the generator and discriminator of consensus-game-v0. Progress goes to stderr',
+    '(one line redrawn on a terminal, plain lines in a pipe or CI). The run folder gets metrics.jsonl,',
+    "metrics/<kind>.csv and checkpoints/ (step-<N>/, best/ by the env's measure, e.g. mean regret, latest.json). At the end, stdout gets a",
     "summary: the last iteration's metrics, a short evaluation against baselines (mean ± 95% CI",
     `over --eval-episodes episodes seeded from S + ${EVAL_SEED_OFFSET}, away from training), the`,
     'checkpoint path and the next command to run. The run folder also gets run.json (env, options,',
@@ -134,7 +135,10 @@ function convertSetting(s: OptionSpec, raw: string): unknown {
     case 'boolean':
       return t === 'true' ? true : t === 'false' ? false : raw;
     case 'enum':
+    case 'text':
       return t;
+    case 'json':
+      return raw;
   }
 }
 
@@ -234,22 +238,26 @@ export function showPath(p: string): string {
 
 /** The settings exploitability's best responses train with: the run's, one side at a time against a frozen policy. */
 export function bestResponseConfig(c: TrainConfig): Partial<TrainConfig> {
-  return { ...c, population: false, schedule: 'simultaneous', userOpponent: 'policy', goalOpponent: 'policy' };
+  return { ...c, population: false, schedule: 'simultaneous', opponents: '' };
 }
+
+/** "price-setter" → "PriceSetter", for summary keys. */
+const pascal = (side: string) => rewardMetric(side).replace(/Reward$/, '').replace(/^./, (c) => c.toUpperCase());
 
 /** The keys under which train stores its exploitability estimate in the checkpoint's trainer summary. */
 export function exploitabilitySummary(x: ExploitabilityEstimate): Record<string, number> {
-  const out: Record<string, number> = {
-    exploitabilityUserGain: x.user.gain,
-    exploitabilityUserCi95: x.user.ci95,
-    exploitabilityGoalGain: x.goal.gain,
-    exploitabilityGoalCi95: x.goal.ci95,
-    nashConvLowerBound: x.nashConvLowerBound,
-    exploitabilityIterations: x.iterations,
-  };
+  const out: Record<string, number> = {};
+  for (const [side, e] of Object.entries(x.sides)) {
+    out[`exploitability${pascal(side)}Gain`] = e.gain;
+    out[`exploitability${pascal(side)}Ci95`] = e.ci95;
+  }
+  out.nashConvLowerBound = x.nashConvLowerBound;
+  out.exploitabilityIterations = x.iterations;
   for (const k of Object.keys(out)) if (!Number.isFinite(out[k])) delete out[k];
   return out;
 }
+
+const SIDE_WORDS: Record<string, string> = { user: 'users (regret they could still shed)', goal: 'goals (visibility they could still gain)' };
 
 /** Lines for one exploitability estimate. */
 export function exploitabilityLines(title: string, x: ExploitabilityEstimate): string[] {
@@ -258,8 +266,7 @@ export function exploitabilityLines(title: string, x: ExploitabilityEstimate): s
     ...table(
       [
         ['', 'gain of a best response', '95% CI', 'best response', 'policy'],
-        ['  users (regret they could still shed)', num(x.user.gain), `± ${num(x.user.ci95)}`, num(x.user.bestResponse), num(x.user.current)],
-        ['  goals (visibility they could still gain)', num(x.goal.gain), `± ${num(x.goal.ci95)}`, num(x.goal.bestResponse), num(x.goal.current)],
+        ...Object.entries(x.sides).map(([side, e]) => [`  ${SIDE_WORDS[side] ?? side}`, num(e.gain), `± ${num(e.ci95)}`, num(e.bestResponse), num(e.current)]),
         ['  NashConv ≥', num(x.nashConvLowerBound), '', '', ''],
       ],
       [false, true, false, true, true],
@@ -355,7 +362,7 @@ export interface TrainSummaryJson {
   trainedSteps: number;
   seconds: number;
   lastIteration: { metrics: Record<string, number>; updates: Record<string, Omit<UpdateEvent, 'kind' | 'time' | 'step' | 'iteration' | 'policy'>> };
-  evaluation: { label: string; users: string; goals: string; metric: string; stat: ReturnType<typeof statJson> }[];
+  evaluation: { label: string; players: Record<string, string>; metric: string; stat: ReturnType<typeof statJson> }[];
   evaluationEpisodes: number;
   evaluationSeed: number;
   exploitability: { trained: ExploitabilityEstimate; initial: ExploitabilityEstimate } | null;
@@ -364,16 +371,8 @@ export interface TrainSummaryJson {
   next: string;
 }
 
-const METRIC_LABELS: Record<string, string> = {
-  meanRegret: 'user regret per round (mean over users)',
-  meanNormalizedRegret: 'normalised regret (0 best set, 1 worst)',
-  welfare: 'user welfare per round (sum of true relevance)',
-  meanGenerationCost: 'generation cost per goal per round',
-  honesty: 'honesty: |e - g| per creation (0 = honest)',
-  estimateError: 'estimate error |q/|q| - theta|',
-  goalReward: 'goal reward per goal per round (visibility net of cost)',
-  userReward: 'user reward per user per round (-regret)',
-};
+/** Words for metrics of every env; the env's profile adds its own. */
+const METRIC_LABELS: Record<string, string> = {};
 
 /** `buddy-gym train`: resolves to the exit code. */
 export function trainCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
@@ -391,7 +390,6 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   if (positionals.length === 0 && resumeFlag === undefined) throw new UsageError(`which env? give an env id: buddy-gym train ${ATTENTION_MARKET_ID} (or --resume a checkpoint)`);
   const idGiven = positionals[0];
   if (idGiven !== undefined && !registeredIds().includes(idGiven)) throw new UsageError(`unknown env id ${JSON.stringify(idGiven)}; registered ids: ${registeredIds().join(', ')}`);
-  if (idGiven !== undefined && idGiven !== ATTENTION_MARKET_ID) throw new UsageError(`train supports ${ATTENTION_MARKET_ID} only, not ${idGiven}`);
 
   const backend = backendFlag(values);
   const evalEpisodes = intFlag(values, 'eval-episodes', 8, 0, 100_000);
@@ -432,7 +430,6 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const resume = resumeFlag === undefined ? undefined : await readResume(resumeFlag);
   const id = idGiven ?? resume!.envId;
   if (resume && resume.envId !== id) throw new UsageError(`--resume ${resumeFlag}: the checkpoint is of ${resume.envId}, not ${id}`);
-  if (resume && resume.envId !== ATTENTION_MARKET_ID) throw new UsageError(`--resume ${resumeFlag}: train supports ${ATTENTION_MARKET_ID} only, not ${resume.envId}`);
 
   const optionPairs = (values.option as string[] | undefined) ?? [];
   const envOptionsGiven = parseEnvOptions(id, optionPairs);
@@ -468,8 +465,13 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   }
   const envOptions = resume ? resume.envOptions : envOptionsGiven;
   const out = runFolder(stringFlag(values, 'out'), id, resumeFlag);
-  const rounds = fullOptions.rounds as number;
-  const perIteration = config.numEnvs * rounds;
+  let perIteration: number;
+  try {
+    perIteration = SelfPlayTrainer.stepsPerIteration(id, fullOptions, config.numEnvs);
+  } catch (e) {
+    throw new UsageError(`${id} cannot be trained by self-play: ${(e as Error).message}`);
+  }
+  const rounds = perIteration / config.numEnvs;
   const quiet = values.quiet === true;
 
   if (config.steps % perIteration !== 0) {
@@ -524,23 +526,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     const matchup: MatchupOptions = { envId: id, envOptions, episodes: evalEpisodes, numEnvs: trainer.config.numEnvs, rounds: trainer.T, seed: trainer.config.seed + EVAL_SEED_OFFSET };
     const evaluation: TrainSummaryJson['evaluation'] = [];
     if (evalEpisodes > 0) {
-      const cell = (label: string, goals: () => RoleActor, users: () => RoleActor, metric: 'regret' | 'goalUtility' | 'goal0Utility') => {
-        const r = evaluateMatchup(goals(), users(), matchup);
-        const stat = metric === 'goal0Utility' ? r.goalUtilityByAgent[0] : r[metric];
-        evaluation.push({ label, users: r.users, goals: r.goals, metric, stat: statJson(stat) });
-        return stat;
-      };
-      const trainedUsers = () => new PolicyActor(trainer.policies.user, 'trained users');
-      const trainedGoals = () => new PolicyActor(trainer.policies.goal, 'trained goals');
-      const exaggerate = () => new AgentActor(new ExaggeratingGoal());
-      const greedy = () => new AgentActor(new GreedyUser());
-      const honest = () => new AgentActor(new HonestGoal());
-      cell('trained users vs exaggerate goals', exaggerate, trainedUsers, 'regret');
-      cell('greedy users vs exaggerate goals', exaggerate, greedy, 'regret');
-      // All goals share the U·N slots, so the mean goal utility cannot beat honesty; the
-      // question is unilateral: goal #0 playing π_goal among honest goals, same seeds.
-      cell('goal #0 trained, others honest, vs greedy users', () => new DeviatorActor(honest(), trainedGoals(), [0]), greedy, 'goal0Utility');
-      cell('goal #0 honest, others honest, vs greedy users', honest, greedy, 'goal0Utility');
+      for (const c of summaryEvaluation(trainer, matchup)) evaluation.push({ label: c.label, players: c.players, metric: c.metric, stat: statJson(c.stat) });
     }
 
     let exploitability: TrainSummaryJson['exploitability'] = null;
@@ -591,7 +577,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     };
     writeFileSync(join(out, SUMMARY_FILE), JSON.stringify(summaryJson, null, 2) + '\n');
     if (values.json) io.out(JSON.stringify(summaryJson, null, 2));
-    else printSummary(io, summaryJson, trainer.config);
+    else printSummary(io, summaryJson, trainer.config, { ...METRIC_LABELS, ...trainer.profile.metricLabels }, trainer.profile.best.metric);
     return EXIT.ok;
   } finally {
     trainer.dispose();
@@ -607,7 +593,7 @@ function isInside(p: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig): void {
+function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Record<string, string>, bestMetric: string): void {
   const trained = s.resumedFrom ? `${s.trainedSteps} more env steps (resumed at step ${s.steps - s.trainedSteps})` : `${s.steps} env steps`;
   io.out(`${s.env}: trained ${trained}, ${s.iterations} iterations in all, in ${s.seconds.toFixed(1)} s on ${s.backend.name}${s.backend.detail ? ` (${s.backend.detail})` : ''}`);
   const opts = Object.entries(s.envOptions).map(([k, v]) => `${k}=${String(v)}`).join(', ');
@@ -618,7 +604,7 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig): void {
 
   const m = s.lastIteration.metrics;
   const rows: string[][] = [[`last iteration (${s.iterations}, step ${s.steps})`, 'value']];
-  for (const [k, v] of Object.entries(m)) rows.push([`  ${METRIC_LABELS[k] ?? k}`, num(v)]);
+  for (const [k, v] of Object.entries(m)) rows.push([`  ${labels[k] ?? k}`, num(v)]);
   table(rows, [false, true]).forEach((l) => io.out(l));
   const sides = Object.keys(s.lastIteration.updates);
   if (sides.length) {
@@ -634,7 +620,7 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig): void {
     io.out('');
     const n = s.evaluation[0].stat.n;
     const rows2: string[][] = [[`evaluation (${n} episodes x ${c.numEnvs} copies, seeds from ${s.evaluationSeed})`, 'metric', 'mean', '95% CI']];
-    const metricName = { regret: 'user regret per round', goalUtility: 'goal utility (visibility net of cost)', goal0Utility: 'utility of goal #0 per round' } as Record<string, string>;
+    const metricName = { ...labels, meanRegret: 'user regret per round', goal0Utility: 'utility of goal #0 per round' } as Record<string, string>;
     for (const e of s.evaluation) {
       const st: Stat = { mean: e.stat.mean ?? NaN, ci95: e.stat.ci95 ?? NaN, n: e.stat.n };
       rows2.push([`  ${e.label}`, metricName[e.metric] ?? e.metric, num(st.mean), ci(st)]);
@@ -649,6 +635,6 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig): void {
   io.out('');
   io.out(`run folder: ${showPath(s.runFolder)}`);
   io.out(`checkpoint: ${showPath(s.checkpoint)}`);
-  io.out(`best: ${s.best ? showPath(s.best) : '(none: no finite mean regret yet)'}`);
+  io.out(`best: ${s.best ? showPath(s.best) : `(none: no finite ${bestMetric} yet)`}`);
   io.out(`next: ${s.next}`);
 }

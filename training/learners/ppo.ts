@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Policy } from '../../agents/policy/policy.js';
 import type { Rng } from '../../envs/core/rng.js';
-import { explainedVariance, gatherRows, type Batch, type UpdateStats } from './batch.js';
+import { checkTensorBatch, explainedVariance, explainedVarianceOf, gatherRows, normalizeTensor, varianceParts, type Batch, type TensorBatch, type UpdateStats } from './batch.js';
 import { applyClippedGradients } from './gradients.js';
 
 /**
@@ -87,6 +87,55 @@ export class PpoLearner {
     };
   }
 
+  /**
+   * The same update from a batch that is already on the device (see TensorBatch): the same
+   * permutations of the same `rng` (each epoch's index array is uploaded, and minibatches
+   * are gathered on the device), the same loss; advantages are normalised per minibatch
+   * on the device. Only the statistics are read back, once, at the end.
+   */
+  updateFromTensors(batch: TensorBatch, rng: Rng): UpdateStats {
+    checkTensorBatch(batch, this.policy.obsSize, this.policy.head.actionSize, 'PpoLearner.updateFromTensors');
+    const { n } = batch;
+    const c = this.config;
+    const mb = Math.min(c.minibatchSize, n);
+    const idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    let sums = tf.zeros([STAT_NAMES.length]) as tf.Tensor1D;
+    let steps = 0;
+    for (let epoch = 0; epoch < c.epochs; epoch++) {
+      shuffle(idx, rng);
+      const perm = tf.tensor1d(idx, 'int32');
+      for (let start = 0; start + mb <= n; start += mb) {
+        const next = tf.tidy(() => {
+          const rows = tf.slice(perm, start, mb);
+          const pick = <T extends tf.Tensor>(t: T) => tf.gather(t, rows) as T;
+          const adv = pick(batch.advantages);
+          const parts = this.minibatchStep(pick(batch.obs), pick(batch.actions), pick(batch.logProb), pick(batch.values), c.normalizeAdvantages ? normalizeTensor(adv) : adv, pick(batch.returns));
+          const next = tf.add(sums, tf.stack(parts)) as tf.Tensor1D;
+          tf.dispose(parts); // minibatchStep keeps its statistics (tf.keep) past any tidy
+          return next;
+        });
+        sums.dispose();
+        sums = next;
+        steps++;
+      }
+      perm.dispose();
+    }
+    const read = tf.tidy(() => tf.concat([sums, varianceParts(batch.values, batch.returns)]));
+    const out = read.dataSync();
+    tf.dispose([read, sums]);
+    const mean = (x: number) => x / Math.max(1, steps);
+    return {
+      policyLoss: mean(out[0]),
+      valueLoss: mean(out[1]),
+      entropy: mean(out[2]),
+      approxKl: mean(out[3]),
+      clipFraction: mean(out[4]),
+      gradNorm: mean(out[5]),
+      explainedVariance: explainedVarianceOf(out[6], out[7]),
+    };
+  }
+
   /** One Adam step on one minibatch; returns its statistics. */
   private step(
     obsArr: Float32Array,
@@ -96,46 +145,57 @@ export class PpoLearner {
     obsSize: number,
     actionSize: number,
   ) {
-    const c = this.config;
-    const head = this.policy.head;
-    const vars = this.policy.model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const stats = tf.tidy(() => {
-      const obs = tf.tensor2d(obsArr, [mb, obsSize]);
-      const actions = tf.tensor2d(actArr, [mb, actionSize], actArr instanceof Int32Array ? 'int32' : 'float32');
-      const oldLogProb = tf.tensor1d(cols.logProb);
-      const oldValues = tf.tensor1d(cols.values);
-      const adv = tf.tensor1d(cols.adv);
-      const ret = tf.tensor1d(cols.ret);
-      let parts: tf.Scalar[] = [];
-      const { value: loss, grads } = tf.variableGrads(() => {
-        const { params, value } = this.policy.forward(obs);
-        const logProb = head.logProb(params, actions);
-        const logRatio = tf.sub(logProb, oldLogProb);
-        const ratio = tf.exp(logRatio);
-        const surrogate = tf.minimum(tf.mul(ratio, adv), tf.mul(tf.clipByValue(ratio, 1 - c.clip, 1 + c.clip), adv));
-        const policyLoss = tf.neg(tf.mean(surrogate));
-        let valueErr = tf.square(tf.sub(value, ret));
-        if (c.clipValueLoss) {
-          const clipped = tf.add(oldValues, tf.clipByValue(tf.sub(value, oldValues), -c.clip, c.clip));
-          valueErr = tf.maximum(valueErr, tf.square(tf.sub(clipped, ret)));
-        }
-        const valueLoss = tf.mul(0.5, tf.mean(valueErr));
-        const entropy = tf.mean(head.entropy(params, actions));
-        // Diagnostics (not differentiated): k3 estimator of KL(old‖new) and the clipped share.
-        const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
-        const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clip), 'float32'));
-        parts = [policyLoss, valueLoss, entropy, approxKl, clipFraction].map((t) => tf.keep(t) as tf.Scalar);
-        return tf.sub(tf.add(policyLoss, tf.mul(c.valueCoef, valueLoss)), tf.mul(c.entropyCoef, entropy)) as tf.Scalar;
-      }, vars);
-      const gradNorm = applyClippedGradients(this.optimizer, grads, c.maxGradNorm);
-      loss.dispose();
-      return [...parts, gradNorm];
-    });
+    const stats = tf.tidy(() =>
+      this.minibatchStep(
+        tf.tensor2d(obsArr, [mb, obsSize]),
+        tf.tensor2d(actArr, [mb, actionSize], actArr instanceof Int32Array ? 'int32' : 'float32'),
+        tf.tensor1d(cols.logProb),
+        tf.tensor1d(cols.values),
+        tf.tensor1d(cols.adv),
+        tf.tensor1d(cols.ret),
+      ),
+    );
     const [policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm] = stats.map((t) => t.dataSync()[0]);
     tf.dispose(stats);
     return { policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm };
   }
+
+  /**
+   * One Adam step on one minibatch of tensors (advantages already normalised); returns the
+   * scalars [policyLoss, valueLoss, entropy, approxKl, clipFraction, gradNorm]. Call inside tf.tidy.
+   */
+  private minibatchStep(obs: tf.Tensor2D, actions: tf.Tensor2D, oldLogProb: tf.Tensor1D, oldValues: tf.Tensor1D, adv: tf.Tensor1D, ret: tf.Tensor1D): tf.Scalar[] {
+    const c = this.config;
+    const head = this.policy.head;
+    const vars = this.policy.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    let parts: tf.Scalar[] = [];
+    const { value: loss, grads } = tf.variableGrads(() => {
+      const { params, value } = this.policy.forward(obs);
+      const logProb = head.logProb(params, actions);
+      const logRatio = tf.sub(logProb, oldLogProb);
+      const ratio = tf.exp(logRatio);
+      const surrogate = tf.minimum(tf.mul(ratio, adv), tf.mul(tf.clipByValue(ratio, 1 - c.clip, 1 + c.clip), adv));
+      const policyLoss = tf.neg(tf.mean(surrogate));
+      let valueErr = tf.square(tf.sub(value, ret));
+      if (c.clipValueLoss) {
+        const clipped = tf.add(oldValues, tf.clipByValue(tf.sub(value, oldValues), -c.clip, c.clip));
+        valueErr = tf.maximum(valueErr, tf.square(tf.sub(clipped, ret)));
+      }
+      const valueLoss = tf.mul(0.5, tf.mean(valueErr));
+      const entropy = tf.mean(head.entropy(params, actions));
+      // Diagnostics (not differentiated): k3 estimator of KL(old‖new) and the clipped share.
+      const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+      const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clip), 'float32'));
+      parts = [policyLoss, valueLoss, entropy, approxKl, clipFraction].map((t) => tf.keep(t) as tf.Scalar);
+      return tf.sub(tf.add(policyLoss, tf.mul(c.valueCoef, valueLoss)), tf.mul(c.entropyCoef, entropy)) as tf.Scalar;
+    }, vars);
+    const gradNorm = applyClippedGradients(this.optimizer, grads, c.maxGradNorm);
+    loss.dispose();
+    return [...parts, gradNorm];
+  }
 }
+
+const STAT_NAMES = ['policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction', 'gradNorm'] as const;
 
 /** Fisher–Yates with our Rng, so minibatches are reproducible. */
 export function shuffle(a: Int32Array, rng: Rng): void {

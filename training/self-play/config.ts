@@ -1,4 +1,4 @@
-import { bool, int, num, oneOf, parseOptions, type CrossCheck, type OptionsOf } from '../../envs/core/options.js';
+import { bool, int, num, oneOf, parseOptions, text, type CrossCheck, type OptionsOf } from '../../envs/core/options.js';
 
 /**
  * Every setting of a self-play run. Validated like env options (the same errors name the
@@ -22,17 +22,20 @@ export const trainSchema = {
   minibatchSize: int(512, 8, 1_000_000, 'PPO minibatch size (transitions)'),
   clip: num(0.2, 0, 1, 'PPO clip ε', true),
   valueCoef: num(0.5, 0, 100, 'weight of the value loss'),
-  entropyCoefUser: num(0.01, 0, 10, 'entropy bonus of π_user'),
-  entropyCoefGoal: num(0, 0, 10, 'entropy bonus of π_goal'),
+  entropyCoef: text('', 'empty (the env\'s defaults), a number in [0, 10], or side=number pairs like "user=0.01,goal=0"', "entropy bonus of each side's policy (attention market defaults: user 0.01, goal 0; other envs 0.01)", checkEntropyCoef),
   maxGradNorm: num(0.5, 0, 1e6, 'global gradient-norm clip', true),
   gamma: num(0.95, 0, 1, 'discount per round'),
   gaeLambda: num(0.95, 0, 1, 'GAE λ'),
   hidden: int(64, 4, 4096, 'units of each of the two hidden layers'),
   logStdInit: num(-1.6, -5, 2, 'initial log-std of Gaussian heads'),
   userMemory: bool(true, "π_user also sees its own memory: per goal, its picks and their feedback so far this episode"),
-  train: oneOf(['both', 'user', 'goal'] as const, 'both', 'which sides learn; a side that does not learn plays its opponent setting'),
-  userOpponent: oneOf(['policy', 'greedy', 'softmax', 'random'] as const, 'policy', 'who plays the users when they do not learn: the (frozen) policy or a baseline'),
-  goalOpponent: oneOf(['policy', 'honest', 'exaggerate', 'random'] as const, 'policy', 'who plays the goals when they do not learn: the (frozen) policy or a baseline'),
+  train: text('all', '"all" ("both" is the same) or the name of one side (a role of the env: user, goal, provider, consumer, ...)', 'which sides learn; a side that does not learn plays its opponent setting', checkSideName),
+  opponents: text('', 'empty, or side=agent pairs like "user=greedy" or "price-setter=tatonnement,consumer=demand-curve"', "who plays a side that does not learn: its frozen policy (the default, or \"policy\") or one of the env's baseline agents (buddy-gym list <id>)", checkOpponents),
+  rollout: oneOf(
+    ['auto', 'host', 'device'] as const,
+    'auto',
+    'where episodes are played: host (the typed-array vector env), device (the tensor env, attention-market-v0 only: on a GPU nothing leaves it but metric scalars), auto (device on a GPU backend, host otherwise)',
+  ),
   checkpointEvery: int(16, 1, 1_000_000_000, 'iterations between checkpoints (one is always written at the end)'),
   keepLast: int(3, 1, 1000, 'checkpoints kept besides the best'),
 } as const;
@@ -40,10 +43,82 @@ export const trainSchema = {
 export type TrainConfig = OptionsOf<typeof trainSchema>;
 
 const crossChecks: CrossCheck<typeof trainSchema>[] = [
-  { option: 'population', check: (c) => (c.population && c.train !== 'both' ? 'population mode trains both sides: use train "both"' : null) },
-  { option: 'userOpponent', check: (c) => (c.train === 'user' && c.userOpponent !== 'policy' ? 'the users learn, so their opponent setting must stay "policy"' : null) },
-  { option: 'goalOpponent', check: (c) => (c.train === 'goal' && c.goalOpponent !== 'policy' ? 'the goals learn, so their opponent setting must stay "policy"' : null) },
+  { option: 'population', check: (c) => (c.population && !trainsAll(c) ? 'population mode trains both sides: use train "all"' : null) },
+  {
+    option: 'opponents',
+    check: (c) => {
+      const side = trainsAll(c) ? undefined : c.train;
+      const pairs = parsePairs(c.opponents);
+      for (const [s, agent] of pairs) if (agent !== 'policy' && (side === undefined || s === side)) return `the ${s} side learns, so it cannot be played by "${agent}"`;
+      return null;
+    },
+  },
 ];
+
+/** Whether every side learns ("all", or its synonym "both"). */
+export function trainsAll(c: Pick<TrainConfig, 'train'>): boolean {
+  return c.train === 'all' || c.train === 'both';
+}
+
+const SIDE_RE = /^[a-z][a-z0-9-]*$/;
+
+function checkSideName(v: string): string | null {
+  return SIDE_RE.test(v) ? null : `"${v}" is not a side name (lower-case letters, digits and dashes)`;
+}
+
+/** "a=x,b=y" as [a, x], [b, y]; assumes it was checked. */
+export function parsePairs(v: string): [string, string][] {
+  if (v.trim() === '') return [];
+  return v.split(',').map((p) => {
+    const eq = p.indexOf('=');
+    return [p.slice(0, eq).trim(), p.slice(eq + 1).trim()];
+  });
+}
+
+function checkPairs(v: string, value: (x: string) => string | null): string | null {
+  if (v.trim() === '') return null;
+  const seen = new Set<string>();
+  for (const p of v.split(',')) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) return `"${p}" is not side=value`;
+    const side = p.slice(0, eq).trim();
+    const bad = checkSideName(side) ?? value(p.slice(eq + 1).trim());
+    if (bad) return bad;
+    if (seen.has(side)) return `side "${side}" appears twice`;
+    seen.add(side);
+  }
+  return null;
+}
+
+function checkOpponents(v: string): string | null {
+  return checkPairs(v, (x) => (/^[a-z][a-z0-9-]*$/.test(x) ? null : `"${x}" is not an agent name`));
+}
+
+const COEF_RE = /^\d+(\.\d*)?(e[+-]?\d+)?$|^\.\d+(e[+-]?\d+)?$/i;
+function checkCoef(x: string): string | null {
+  return COEF_RE.test(x) && Number(x) <= 10 ? null : `"${x}" is not a number in [0, 10]`;
+}
+
+function checkEntropyCoef(v: string): string | null {
+  if (v.trim() === '' || !v.includes('=')) return v.trim() === '' ? null : checkCoef(v.trim());
+  return checkPairs(v, checkCoef);
+}
+
+/**
+ * The entropy bonus of each side: `defaults` (the env's), overridden by the setting — one
+ * number for every side, or side=number pairs. Sides not in `sides` are refused by the caller.
+ */
+export function entropyCoefs(c: Pick<TrainConfig, 'entropyCoef'>, defaults: Readonly<Record<string, number>>): Record<string, number> {
+  const out = { ...defaults };
+  const v = c.entropyCoef.trim();
+  if (v === '') return out;
+  if (!v.includes('=')) {
+    for (const k of Object.keys(out)) out[k] = Number(v);
+    return out;
+  }
+  for (const [side, x] of parsePairs(v)) out[side] = Number(x);
+  return out;
+}
 
 export function parseTrainConfig(input: unknown, owner = 'train config'): TrainConfig {
   return parseOptions(owner, trainSchema, input, crossChecks);

@@ -1,8 +1,8 @@
-import type { Agent } from '../../agents/agent.js';
-import { ExaggeratingGoal, GreedyUser, HonestGoal, SoftmaxUser } from '../../agents/attention-market/index.js';
+import * as tf from '@tensorflow/tfjs';
 import { Policy } from '../../agents/policy/policy.js';
-import { attentionMarketPolicySpecs, DEFAULT_SIZES } from '../../agents/policy/specs.js';
-import { RandomAgent } from '../../agents/random.js';
+import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
+import { DeviceSelfPlay } from '../device/self-play.js';
+import { OptionError } from '../../envs/core/errors.js';
 import { Rng, type RngState } from '../../envs/core/rng.js';
 import { restoreKernel, snapshotKernel } from '../../envs/core/snapshot.js';
 import type { VecEnv } from '../../envs/core/vector-env.js';
@@ -13,15 +13,14 @@ import { ReinforceLearner, REINFORCE_DEFAULTS } from '../learners/reinforce.js';
 import { ReturnScaler, type ReturnScalerState } from '../learners/return-scaler.js';
 import { MetricBus } from '../metrics/bus.js';
 import { Population, type PopulationJSON, type PopulationSide } from '../population/index.js';
+import { profileFor, rewardMetric, type TrainingProfile } from '../profiles/index.js';
 import { AgentActor, PolicyActor, type RoleActor } from './actors.js';
-import { parseTrainConfig, type TrainConfig } from './config.js';
+import { entropyCoefs, parsePairs, trainsAll, type TrainConfig } from './config.js';
 import { playEpisode, type EpisodeStats } from './rollout.js';
 import { Trajectory } from './trajectory.js';
 
-export type Side = 'goal' | 'user';
-export const SIDES: readonly Side[] = ['goal', 'user'];
-/** Role index of each side in the attention market's kernel. */
-const ROLE: Record<Side, number> = { goal: 0, user: 1 };
+/** A side is a role of the env (goal, user, provider, consumer, ...): one shared policy each. */
+export type Side = string;
 
 type Learner = PpoLearner | ReinforceLearner;
 
@@ -49,37 +48,43 @@ export interface IterationResult {
   updates: Partial<Record<Side, UpdateStats>>;
 }
 
-const USER_BASELINES: Record<string, () => Agent> = { greedy: () => new GreedyUser(), softmax: () => new SoftmaxUser(), random: () => new RandomAgent() };
-const GOAL_BASELINES: Record<string, () => Agent> = { honest: () => new HonestGoal(), exaggerate: () => new ExaggeratingGoal(), random: () => new RandomAgent() };
-
 /**
- * Adversarial self-play of π_user and π_goal in attention-market-v0. One iteration plays
- * one episode (T rounds) in each of the B copies of a VecEnv, then updates each side that
- * learns this iteration on its own transitions (parameter sharing: every User Buddy feeds
- * π_user's batch, every Goal Buddy π_goal's). Schedules:
- * - `simultaneous`: both sides learn every iteration from the same episode;
- * - `alternating`: K iterations of the users against the frozen goals, then K of the goals;
- * - `population` (PSRO): as alternating, but the frozen side is a snapshot drawn from the
- *   meta-game equilibrium of the population; every `snapshotEvery` iterations both current
- *   policies join the population and the empirical payoff table is extended and re-solved.
+ * Adversarial self-play in any registered env: one policy per side (role), shared by every
+ * agent of the role (parameter sharing). One iteration plays one episode (T rounds) in
+ * each of the B copies of a VecEnv, then updates each side that learns this iteration on
+ * its own transitions. How an env is trained (architectures, baselines, what "best" means)
+ * is its TrainingProfile. Schedules:
+ * - `simultaneous`: every side learns every iteration from the same episode;
+ * - `alternating`: K iterations of one side against the others frozen, then K of the next;
+ * - `population` (PSRO, two-sided envs whose profile allows it): as alternating, but the
+ *   frozen side is a snapshot drawn from the meta-game equilibrium of the population; every
+ *   `snapshotEvery` iterations both current policies join the population and the empirical
+ *   payoff table is extended and re-solved.
  * Metrics stream on `bus.events$`.
  */
 export class SelfPlayTrainer {
   readonly bus: MetricBus;
   readonly vec: VecEnv;
-  readonly policies: Record<Side, Policy>;
-  readonly learners: Record<Side, Learner>;
-  readonly scalers: Record<Side, ReturnScaler> = { goal: new ReturnScaler(), user: new ReturnScaler() };
+  readonly profile: TrainingProfile;
+  /** The sides, in role order. */
+  readonly sides: readonly Side[];
+  readonly policies: Record<Side, Policy> = {};
+  readonly learners: Record<Side, Learner> = {};
+  readonly scalers: Record<Side, ReturnScaler> = {};
   population: Population<Float32Array[]> | null;
   readonly T: number;
-  private readonly opponents: Record<Side, Policy>;
-  private readonly baselines: Partial<Record<Side, RoleActor>>;
+  private readonly role: Record<Side, number> = {};
+  private readonly opponents: Record<Side, Policy> = {};
+  private readonly baselines: Record<Side, RoleActor> = {};
   private readonly rng: { sample: Rng; shuffle: Rng; opponents: Rng };
   iteration = 0;
   step = 0;
   private episodes = 0;
   private evalVec: VecEnv | null = null;
   summary: Record<string, number> = {};
+  /** Where episodes are played, and why (the `rollout` setting, the backend and the env decide). */
+  readonly rollout: { kind: 'host' | 'device'; reason: string };
+  private device: DeviceSelfPlay | null = null;
 
   constructor(
     readonly envId: string,
@@ -87,24 +92,68 @@ export class SelfPlayTrainer {
     readonly config: TrainConfig,
     bus?: MetricBus,
   ) {
-    if (envId !== 'attention-market-v0') throw new RangeError(`self-play training supports attention-market-v0; got "${envId}"`);
     this.bus = bus ?? new MetricBus();
-    const market = envSpec(envId).parseOptions(envOptions) as { rounds: number; feedback: 'click' | 'rating' };
-    this.T = market.rounds;
+    const options = envSpec(envId).parseOptions(envOptions);
     this.vec = makeVec(envId, { numEnvs: config.numEnvs, options: envOptions, autoreset: 'disabled' });
-    const specs = attentionMarketPolicySpecs(
-      this.vec.kernel.roles,
-      { ...DEFAULT_SIZES, hidden: [config.hidden, config.hidden], logStdInit: config.logStdInit },
-      config.userMemory ? { rounds: market.rounds, feedback: market.feedback } : undefined,
-    );
-    this.policies = { goal: new Policy(specs.goal, { initSeed: config.seed * 2 + 1 }), user: new Policy(specs.user, { initSeed: config.seed * 2 + 2 }) };
-    this.learners = { goal: this.makeLearner(this.policies.goal, config.entropyCoefGoal), user: this.makeLearner(this.policies.user, config.entropyCoefUser) };
-    this.opponents = { goal: this.policies.goal.clone(), user: this.policies.user.clone() };
-    this.baselines = {};
-    if (config.userOpponent !== 'policy') this.baselines.user = new AgentActor(USER_BASELINES[config.userOpponent]());
-    if (config.goalOpponent !== 'policy') this.baselines.goal = new AgentActor(GOAL_BASELINES[config.goalOpponent]());
+    const roles = this.vec.kernel.roles;
+    this.profile = profileFor(envId, roles);
+    this.T = this.profile.rounds(options);
+    this.sides = roles.map((r) => r.name);
+    this.sides.forEach((side, r) => (this.role[side] = r));
+    const problem = (option: 'train' | 'opponents' | 'entropyCoef' | 'population', why: string) => new OptionError('train settings', option, config[option], why);
+    const known = (side: string, option: 'train' | 'opponents' | 'entropyCoef') => {
+      if (!this.sides.includes(side)) throw problem(option, `${envId} has no side "${side}"; its sides are ${this.sides.join(', ')}`);
+    };
+    if (!trainsAll(config)) known(config.train, 'train');
+    if (config.population && (!this.profile.population || this.sides.length !== 2)) {
+      throw problem('population', `population mode (PSRO) needs a two-sided payoff table, implemented for attention-market-v0; for ${envId} use the simultaneous or alternating schedule`);
+    }
+    const coefs = entropyCoefs(config, this.profile.entropyCoef);
+    for (const side of Object.keys(coefs)) known(side, 'entropyCoef');
+    for (const [side, agent] of parsePairs(config.opponents)) {
+      known(side, 'opponents');
+      if (agent === 'policy') continue;
+      const make = this.profile.baselines[side]?.[agent];
+      if (!make) throw problem('opponents', `the ${side} side has no baseline "${agent}"; its agents are policy, ${Object.keys(this.profile.baselines[side] ?? {}).join(', ')}`);
+      this.baselines[side] = new AgentActor(make());
+    }
+    const specs = this.profile.policySpecs(roles, config, options);
+    this.sides.forEach((side, r) => {
+      this.policies[side] = new Policy(specs[r], { initSeed: policySeed(config.seed, r) });
+      this.learners[side] = this.makeLearner(this.policies[side], coefs[side] ?? 0.01);
+      this.opponents[side] = this.policies[side].clone();
+      this.scalers[side] = new ReturnScaler();
+    });
     this.rng = { sample: new Rng(config.seed, 101), shuffle: new Rng(config.seed, 102), opponents: new Rng(config.seed, 103) };
     this.population = config.population ? new Population<Float32Array[]>({ maxSize: config.populationSize, solver: config.metaSolver }) : null;
+    this.rollout = this.chooseRollout();
+  }
+
+  /**
+   * The tensor env plays whole episodes on the device (policies, env steps, rollout buffer,
+   * GAE) so that a GPU backend copies nothing to the host but metric scalars; on a CPU
+   * backend the typed-array VecEnv is faster, so `auto` picks by backend. The device path
+   * covers the attention market with policies on both sides and no population.
+   */
+  private chooseRollout(): { kind: 'host' | 'device'; reason: string } {
+    const c = this.config;
+    const unsupported =
+      this.envId !== ATTENTION_MARKET_ID
+        ? `${this.envId} has no tensor env`
+        : c.population
+          ? 'population mode evaluates snapshots on the host'
+          : Object.keys(this.baselines).length > 0
+            ? 'a baseline agent plays a side (opponents setting)'
+            : null;
+    if (c.rollout === 'device') {
+      if (unsupported) throw new OptionError('train settings', 'rollout', c.rollout, `device rollouts are not available here: ${unsupported}; use "host" or "auto"`);
+      return { kind: 'device', reason: 'device (tensor env), as the rollout setting asks' };
+    }
+    if (c.rollout === 'host') return { kind: 'host', reason: 'host (typed-array vector env), as the rollout setting asks' };
+    const gpu = onGpu();
+    if (!gpu) return { kind: 'host', reason: `host (typed-array vector env: ${tf.getBackend()} is a CPU backend)` };
+    if (unsupported) return { kind: 'host', reason: `host (typed-array vector env: ${unsupported})` };
+    return { kind: 'device', reason: `device (tensor env on ${gpu})` };
   }
 
   /** Rounds per iteration: one episode in every copy. */
@@ -114,7 +163,15 @@ export class SelfPlayTrainer {
 
   /** Rounds per iteration of a trainer with these env options and copies, without building one. */
   static stepsPerIteration(envId: string, envOptions: unknown, numEnvs: number): number {
-    return numEnvs * (envSpec(envId).parseOptions(envOptions) as { rounds: number }).rounds;
+    const s = envSpec(envId);
+    const options = s.parseOptions(envOptions);
+    return numEnvs * profileFor(envId, s.createKernel(options, 1).roles).rounds(options);
+  }
+
+  /** The sides (role names, in role order) of an env with these options, without building a trainer. */
+  static sidesOf(envId: string, envOptions: unknown): Side[] {
+    const s = envSpec(envId);
+    return s.createKernel(s.parseOptions(envOptions), 1).roles.map((r) => r.name);
   }
 
   get done(): boolean {
@@ -124,10 +181,11 @@ export class SelfPlayTrainer {
   /** The sides that learn in the next iteration. */
   learningSides(iteration = this.iteration + 1): Side[] {
     const c = this.config;
-    if (c.train !== 'both') return [c.train];
-    if (c.schedule === 'simultaneous' && !c.population) return ['goal', 'user'];
-    // alternating and population: blocks of K iterations, users first
-    return [Math.floor((iteration - 1) / c.alternateEvery) % 2 === 0 ? 'user' : 'goal'];
+    if (!trainsAll(c)) return [c.train];
+    if (c.schedule === 'simultaneous' && !c.population) return [...this.sides];
+    // alternating and population: blocks of K iterations, one side after another
+    const order = this.profile.alternation ?? this.sides;
+    return [order[Math.floor((iteration - 1) / c.alternateEvery) % order.length]];
   }
 
   /** Plays one iteration: rollout, updates, metrics. */
@@ -137,10 +195,11 @@ export class SelfPlayTrainer {
     const t0 = performance.now();
     if (this.population && this.population.size('user') === 0) this.snapshot();
 
+    if (this.rollout.kind === 'device') return this.iterateOnDevice(learning, t0);
     const actors: RoleActor[] = [];
     const trajectories: (Trajectory | null)[] = [];
-    for (const side of SIDES) {
-      const r = ROLE[side];
+    for (const side of this.sides) {
+      const r = this.role[side];
       const role = this.vec.roles[r];
       if (learning.includes(side)) {
         actors[r] = new PolicyActor(this.policies[side]);
@@ -158,14 +217,49 @@ export class SelfPlayTrainer {
 
     const updates: Partial<Record<Side, UpdateStats>> = {};
     for (const side of learning) {
-      const batch: Batch = trajectories[ROLE[side]]!.toBatch(c.gamma, c.gaeLambda, this.scalers[side]);
+      const batch: Batch = trajectories[this.role[side]]!.toBatch(c.gamma, c.gaeLambda, this.scalers[side]);
       updates[side] = this.learners[side].update(batch, this.rng.shuffle);
     }
+    return this.finishIteration(learning, episode, updates, t0, t1);
+  }
+
+  /** One iteration on the device: the tensor env plays the episode, the learners update from tensor batches. */
+  private iterateOnDevice(learning: Side[], t0: number): IterationResult {
+    const c = this.config;
+    // Made on first use, seeded by the episodes played so far (a resumed run meets new worlds).
+    this.device ??= new DeviceSelfPlay({
+      envOptions: this.envOptions,
+      numEnvs: c.numEnvs,
+      seed: c.seed + this.episodes,
+      policies: { goal: this.policies.goal, user: this.policies.user },
+      gamma: c.gamma,
+      gaeLambda: c.gaeLambda,
+      rng: this.rng.sample,
+      noise: 'rng',
+    });
+    const opponents: Partial<Record<'goal' | 'user', Policy>> = {};
+    for (const side of ['goal', 'user'] as const) if (!learning.includes(side)) opponents[side] = this.frozen(side);
+    const played = this.device.playEpisode({ learning: learning as ('goal' | 'user')[], opponents, scalers: { goal: this.scalers.goal, user: this.scalers.user } });
+    this.episodes++;
+    const t1 = performance.now();
+    const updates: Partial<Record<Side, UpdateStats>> = {};
+    try {
+      for (const side of learning) updates[side] = this.learners[side].updateFromTensors(played.batches[side as 'goal' | 'user']!, this.rng.shuffle);
+    } finally {
+      played.dispose();
+    }
+    return this.finishIteration(learning, played.stats, updates, t0, t1);
+  }
+
+  /** Counts the iteration, streams its metrics, takes population snapshots. */
+  private finishIteration(learning: Side[], episode: EpisodeStats, updates: Partial<Record<Side, UpdateStats>>, t0: number, t1: number): IterationResult {
+    const c = this.config;
     const t2 = performance.now();
     this.iteration++;
     this.step += this.stepsPerIteration;
 
-    const metrics = { ...episode.metrics, goalReward: episode.meanReward[ROLE.goal], userReward: episode.meanReward[ROLE.user] };
+    const metrics: Record<string, number> = { ...episode.metrics };
+    for (const side of this.sides) metrics[rewardMetric(side)] = episode.meanReward[this.role[side]];
     this.summary = metrics;
     const base = { iteration: this.iteration, step: this.step };
     this.bus.emit({ kind: 'episode', ...base, metrics });
@@ -181,7 +275,7 @@ export class SelfPlayTrainer {
   private frozen(side: Side): Policy {
     const opponent = this.opponents[side];
     if (this.population) {
-      const member = this.population.sampleOpponent(side, this.rng.opponents);
+      const member = this.population.sampleOpponent(side as PopulationSide, this.rng.opponents);
       opponent.setWeights(member.payload);
     } else {
       opponent.setWeights(this.policies[side].getWeights());
@@ -192,16 +286,19 @@ export class SelfPlayTrainer {
   /** Adds both current policies to the population, fills the payoff table, re-solves it. */
   private snapshot(): void {
     const pop = this.population!;
-    const ids: Record<PopulationSide, number> = { user: 0, goal: 0 };
-    for (const side of SIDES) ids[side] = pop.add(side, this.policies[side].getWeights(), { iteration: this.iteration }).id;
+    // Only the attention market's profile allows population mode: its sides are the table's.
+    for (const side of ['user', 'goal'] as const) pop.add(side, this.policies[side].getWeights(), { iteration: this.iteration });
     const evalRng = new Rng(this.config.seed + this.iteration, 104);
     for (const { user, goal } of pop.missingPayoffs()) {
       const u = this.opponents.user;
       const g = this.opponents.goal;
       u.setWeights(pop.get('user', user).payload);
       g.setWeights(pop.get('goal', goal).payload);
-      const stats = this.evaluate(new PolicyActor(g), new PolicyActor(u), evalRng);
-      pop.setPayoff(user, goal, stats.meanReward[ROLE.user], stats.meanReward[ROLE.goal], this.config.numEnvs);
+      const actors: RoleActor[] = [];
+      actors[this.role.goal] = new PolicyActor(g);
+      actors[this.role.user] = new PolicyActor(u);
+      const stats = this.evaluate(actors, evalRng);
+      pop.setPayoff(user, goal, stats.meanReward[this.role.user], stats.meanReward[this.role.goal], this.config.numEnvs);
     }
     pop.solve();
     const nash = pop.nashConv();
@@ -218,15 +315,12 @@ export class SelfPlayTrainer {
    * One episode in a separate evaluation env (its own PRNG), without learning. The
    * training env and its PRNG are left alone, so evaluating never changes training.
    */
-  evaluate(goalActor: RoleActor, userActor: RoleActor, rng: Rng): EpisodeStats {
+  evaluate(actors: readonly RoleActor[], rng: Rng): EpisodeStats {
     // One evaluation env, made on first use (a kernel and its wasm memory per call would be waste).
     this.evalVec ??= makeVec(this.envId, { numEnvs: this.config.numEnvs, options: this.envOptions, autoreset: 'disabled' });
     const vec = this.evalVec;
     vec.reset({ seed: rng.nextUint32() >>> 1 });
-    const actors: RoleActor[] = [];
-    actors[ROLE.goal] = goalActor;
-    actors[ROLE.user] = userActor;
-    return playEpisode(vec, actors, rng, [null, null], this.T);
+    return playEpisode(vec, actors, rng, actors.map(() => null), this.T);
   }
 
   /** Runs iterations until the step budget is reached. */
@@ -264,7 +358,7 @@ export class SelfPlayTrainer {
       step: this.step,
       episodes: this.episodes,
       rng: { sample: this.rng.sample.getState(), shuffle: this.rng.shuffle.getState(), opponents: this.rng.opponents.getState() },
-      returnScalers: { goal: this.scalers.goal.getState(), user: this.scalers.user.getState() },
+      returnScalers: Object.fromEntries(this.sides.map((side) => [side, this.scalers[side].getState()])),
       env: Buffer.from(snapshotKernel(this.vec.kernel)).toString('base64'),
       population: this.population ? this.population.toJSON() : null,
       summary: this.summary,
@@ -285,13 +379,19 @@ export class SelfPlayTrainer {
     this.rng.sample.setState(state.rng.sample);
     this.rng.shuffle.setState(state.rng.shuffle);
     this.rng.opponents.setState(state.rng.opponents);
-    for (const side of SIDES) this.scalers[side].setState(state.returnScalers[side]);
+    for (const side of this.sides) this.scalers[side].setState(state.returnScalers[side]);
     restoreKernel(this.vec.kernel, new Uint8Array(Buffer.from(state.env, 'base64')));
     this.summary = state.summary;
   }
 
+  /** The baseline agent playing `side` when it does not learn, if the `opponents` setting names one. */
+  baseline(side: Side): RoleActor | undefined {
+    return this.baselines[side];
+  }
+
   dispose(): void {
-    for (const side of SIDES) {
+    this.device?.dispose();
+    for (const side of this.sides) {
       this.policies[side].dispose();
       this.opponents[side].dispose();
       this.learners[side].optimizer.dispose();
@@ -299,3 +399,16 @@ export class SelfPlayTrainer {
   }
 }
 
+
+/** The initial-weights seed of role r's policy (goal 2s+1, user 2s+2 in the attention market, as before). */
+function policySeed(seed: number, r: number): number {
+  return seed * 2 + 1 + r;
+}
+
+/** The GPU the current tfjs backend computes on, in words, or null on a CPU backend. */
+function onGpu(): string | null {
+  const name = tf.getBackend();
+  if (name === 'webgpu') return 'webgpu';
+  if (name === 'tensorflow' && (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true) return 'tensorflow-gpu (CUDA)';
+  return null;
+}

@@ -1,0 +1,4 @@
+export { ConsensusPolicy, generatorLayout, discriminatorLayout } from './consensus-policy.js';
+export { InitialPolicyAgent } from './initial-policy.js';
+export { EquilibriumRankingAgent } from './equilibrium-ranking-policy.js';
+export { UniformPolicyAgent } from './uniform-policy.js';

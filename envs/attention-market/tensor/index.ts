@@ -1,0 +1,11 @@
+export {
+  TensorAttentionMarket,
+  type TensorAttentionMarketOpts,
+  type TensorMarketHiddenState,
+  type UserPhaseResult,
+  type RoundMetricName,
+} from './tensor-market.js';
+export { ridgeUpdate } from './ridge.js';
+export { drawUnitRows, fitUnitBall } from './hidden-state.js';
+export { flatRows } from './flat-layout.js';
+export { repeatTo, outerProductSum } from './tuned-ops.js';

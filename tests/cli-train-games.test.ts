@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GenericEvalJson } from '../training/cli/eval-generic.js';
+import { captureIO } from '../training/cli/io.js';
+import { runCli } from '../training/cli/program.js';
+import type { TrainSummaryJson } from '../training/cli/train.js';
+
+async function cli(...argv: string[]) {
+  const io = captureIO();
+  const code = await runCli(argv, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+}
+
+const TINY = ['--backend', 'cpu', '--quiet', '--set', 'numEnvs=2', '--set', 'hidden=8', '--set', 'epochs=1', '--set', 'minibatchSize=8', '--eval-episodes', '2', '--json'];
+
+/** Every game besides the flagship, with options that keep an iteration tiny, and its sides. */
+const GAMES: { id: string; options: string[]; sides: string[]; headline: string }[] = [
+  { id: 'trade-market-v0', options: ['--option', 'rounds=4'], sides: ['price-setter', 'consumer'], headline: 'priceError' },
+  { id: 'emergent-alignment-v0', options: ['--option', 'rounds=4', '--option', 'preset=kg-single'], sides: ['provider'], headline: 'gap' },
+  { id: 'pluralistic-market-v0', options: ['--option', 'rounds=4', '--option', 'personalized=true'], sides: ['provider'], headline: 'gap' },
+  { id: 'consensus-game-v0', options: ['--option', 'rounds=4'], sides: ['generator', 'discriminator'], headline: 'agreement' },
+];
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'bg-games-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe.each(GAMES)('buddy-gym train and eval $id', ({ id, options, sides, headline }) => {
+  let summary: TrainSummaryJson;
+  let code: number;
+  beforeAll(async () => {
+    const r = await cli('train', id, ...TINY, ...options, '--steps', '16', '--out', join(tmp, id));
+    code = r.code;
+    summary = JSON.parse(r.out) as TrainSummaryJson;
+  });
+
+  it('trains one policy per side, checkpoints, and evaluates each side against the references', () => {
+    expect(code).toBe(0);
+    expect(summary.env).toBe(id);
+    expect(Object.keys(summary.lastIteration.updates).sort()).toEqual([...sides].sort());
+    for (const side of sides) expect(summary.evaluation.some((e) => e.label.startsWith(`trained ${side}`) && Number.isFinite(e.stat.mean))).toBe(true);
+    expect(summary.evaluation.some((e) => e.metric === headline)).toBe(true);
+    expect(summary.checkpoint).toMatch(/step-0+16$/);
+  });
+
+  it('cross-plays the checkpoint with the baselines: every side has a reward and the headline metric', async () => {
+    const r = await cli('eval', summary.checkpoint, '--episodes', '2', '--num-envs', '2', '--backend', 'cpu', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as GenericEvalJson;
+    expect(j.sides).toEqual(sides);
+    const count = sides.reduce((n, s) => n * j.players[s].length, 1);
+    expect(j.matchups).toHaveLength(count);
+    for (const side of sides) expect(j.players[side][0]).toMatchObject({ kind: 'policy' });
+    for (const m of j.matchups) {
+      for (const side of sides) expect(Number.isFinite(m.reward[side].mean)).toBe(true);
+      expect(m.metrics[headline]).toBeDefined();
+    }
+  });
+});
+
+describe('train settings that depend on the env', () => {
+  it('refuses a side the env does not have, naming its sides', async () => {
+    const r = await cli('train', 'trade-market-v0', ...TINY, '--set', 'train=user', '--steps', '8', '--out', join(tmp, 'bad-side'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no side "user"; its sides are price-setter, consumer/);
+  });
+
+  it('refuses an unknown baseline opponent, naming the agents there are', async () => {
+    const r = await cli('train', 'trade-market-v0', ...TINY, '--set', 'train=consumer', '--set', 'opponents=price-setter=oracle-ish', '--steps', '8', '--out', join(tmp, 'bad-agent'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/the price-setter side has no baseline "oracle-ish"; its agents are policy, tatonnement, fixed/);
+  });
+
+  it('refuses population mode outside the attention market', async () => {
+    const r = await cli('train', 'consensus-game-v0', ...TINY, '--population', '--steps', '8', '--out', join(tmp, 'bad-pop'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/population mode \(PSRO\) needs a two-sided payoff table/);
+  });
+
+  it('trains one side against a baseline opponent', async () => {
+    const r = await cli('train', 'trade-market-v0', ...TINY, '--option', 'rounds=4', '--set', 'train=price-setter', '--set', 'opponents=consumer=demand-curve', '--steps', '16', '--out', join(tmp, 'one-side'));
+    expect(r.code).toBe(0);
+    expect(Object.keys((JSON.parse(r.out) as TrainSummaryJson).lastIteration.updates)).toEqual(['price-setter']);
+  });
+});

@@ -1,0 +1,561 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../agents/backend/index.js';
+import { GaussianHead, PlackettLuceHead, CategoricalHead } from '../agents/policy/heads/index.js';
+import { OwnerMemory, type OwnerMemoryLayout } from '../agents/policy/owner-memory.js';
+import { Policy } from '../agents/policy/policy.js';
+import { attentionMarketPolicySpecs } from '../agents/policy/specs.js';
+import { TensorAttentionMarket } from '../envs/attention-market/tensor/index.js';
+import type { RoleSpec } from '../envs/core/kernel.js';
+import { Rng } from '../envs/core/rng.js';
+import type { VecEnv } from '../envs/core/vector-env.js';
+import { makeVec } from '../envs/registry.js';
+import {
+  DeviceOwnerMemory,
+  DeviceSelfPlay,
+  discountedReturnsOnDevice,
+  envActionOnDevice,
+  gaeOnDevice,
+  makeNoise,
+  sampleOnDevice,
+  scaleRewardsOnDevice,
+  toTensorBatch,
+  disposeTensorBatch,
+  type TensorMarket,
+} from '../training/device/index.js';
+import type { Batch, TensorBatch } from '../training/learners/batch.js';
+import { gae } from '../training/learners/gae.js';
+import { PpoLearner, PPO_DEFAULTS } from '../training/learners/ppo.js';
+import { ReinforceLearner, REINFORCE_DEFAULTS } from '../training/learners/reinforce.js';
+import { ReturnScaler } from '../training/learners/return-scaler.js';
+import { PolicyActor } from '../training/self-play/actors.js';
+import { playEpisode } from '../training/self-play/rollout.js';
+import { Trajectory } from '../training/self-play/trajectory.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** A small market: P = 6 pool entries, 2 slots, 5 rounds. */
+const MARKET = { dim: 4, users: 2, goals: 3, creationsPerGoal: 2, slots: 2, rounds: 5 };
+const SIZES = { hidden: [16, 16], logStdInit: -1.6 };
+
+function makePolicies(options: typeof MARKET & { feedback?: 'click' | 'rating' }, seed = 1): { goal: Policy; user: Policy } {
+  const roles = makeVec('attention-market-v0', { numEnvs: 1, options }).kernel.roles;
+  const specs = attentionMarketPolicySpecs(roles, SIZES, { rounds: options.rounds, feedback: options.feedback ?? 'click' });
+  return { goal: new Policy(specs.goal, { initSeed: seed }), user: new Policy(specs.user, { initSeed: seed + 1 }) };
+}
+
+function disposePolicies(p: { goal: Policy; user: Policy }): void {
+  p.goal.dispose();
+  p.user.dispose();
+}
+
+/** max |a − b| / (1 + |b|) over two arrays of the same length. */
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  return m;
+}
+
+const read = (t: tf.Tensor) => t.dataSync() as Float32Array | Int32Array;
+
+/**
+ * The host VecEnv behind the TensorMarket contract: the test's stand-in, through which the
+ * device rollout must reproduce the host rollout number for number.
+ */
+class VecBridge implements TensorMarket {
+  readonly batch: number;
+  round = 0;
+  readonly roles: readonly RoleSpec[];
+  constructor(readonly vec: VecEnv) {
+    this.batch = vec.numEnvs;
+    this.roles = vec.kernel.roles;
+  }
+  reset(seed?: number): void {
+    this.vec.reset(seed === undefined ? {} : { seed });
+    this.round = 0;
+  }
+  private observations(r: number): tf.Tensor2D {
+    const role = this.vec.roles[r];
+    return tf.tensor2d(role.observations.slice(), [this.batch * role.count, role.obsSize]);
+  }
+  goalObservations(): tf.Tensor2D {
+    return this.observations(0);
+  }
+  userObservations(): tf.Tensor2D {
+    return this.observations(1);
+  }
+  stepGoals(creations: tf.Tensor2D): void {
+    this.vec.roles[0].actions.set(creations.dataSync());
+    this.vec.step();
+  }
+  stepUsers(selection: tf.Tensor2D) {
+    this.vec.roles[1].actions.set(selection.dataSync());
+    this.vec.step();
+    this.round++;
+    const nm = this.vec.metricNames.length;
+    const metrics: Record<string, tf.Scalar> = {};
+    this.vec.metricNames.forEach((name, m) => {
+      let s = 0;
+      for (let b = 0; b < this.batch; b++) s += this.vec.metrics[b * nm + m];
+      metrics[name] = tf.scalar(s / this.batch);
+    });
+    return { goalReward: tf.tensor1d(Float32Array.from(this.vec.roles[0].rewards)), userReward: tf.tensor1d(Float32Array.from(this.vec.roles[1].rewards)), metrics };
+  }
+  get done(): boolean {
+    return this.vec.truncations[0] === 1;
+  }
+  dispose(): void {}
+}
+
+/** One host episode (PolicyActor, playEpisode, Trajectory.toBatch): the reference. */
+function hostEpisode(vec: VecEnv, policies: { goal: Policy; user: Policy }, rng: Rng, scalers: { goal: ReturnScaler; user: ReturnScaler }, seed?: number) {
+  const T = MARKET.rounds;
+  const trajectories = [policies.goal, policies.user].map((p, r) => new Trajectory(T, vec.numEnvs * vec.roles[r].count, p.obsSize, p.head.actionSize, p.head.actionDtype === 'int32'));
+  vec.reset(seed === undefined ? {} : { seed });
+  const stats = playEpisode(vec, [new PolicyActor(policies.goal), new PolicyActor(policies.user)], rng, trajectories, T);
+  return { stats, goal: trajectories[0].toBatch(0.95, 0.9, scalers.goal), user: trajectories[1].toBatch(0.95, 0.9, scalers.user) };
+}
+
+function expectBatchesEqual(device: TensorBatch, host: Batch, tol: number): void {
+  expect(device.n).toBe(host.n);
+  expect(maxRelDiff(read(device.obs), host.obs)).toBeLessThan(1e-6);
+  expect(maxRelDiff(read(device.actions), host.actions)).toBeLessThan(1e-6);
+  for (const [d, h] of [
+    [device.logProb, host.logProb],
+    [device.values, host.values],
+    [device.advantages, host.advantages],
+    [device.returns, host.returns],
+  ] as const) {
+    expect(maxRelDiff(read(d), h)).toBeLessThan(tol);
+  }
+}
+
+describe('noise', () => {
+  it('"rng" noise is the draw Policy.act makes; "tfjs" noise is seeded by the Rng and standard', () => {
+    const head = new GaussianHead(3);
+    const a = new Rng(7);
+    const b = new Rng(7);
+    const t = makeNoise('rng', a).draw(head, 4);
+    const host = new Float32Array(12);
+    b.fillNormal(host, 0, 12);
+    expect(Array.from(read(t))).toEqual(Array.from(host));
+    t.dispose();
+
+    const draw = (seed: number, h: { noise: { kind: 'normal' | 'uniform'; size: number } }) => {
+      const x = makeNoise('tfjs', new Rng(seed)).draw(h, 2000);
+      const v = Array.from(read(x));
+      x.dispose();
+      return v;
+    };
+    const n1 = draw(3, head);
+    expect(draw(3, head)).toEqual(n1); // same seed, same noise
+    expect(draw(4, head)).not.toEqual(n1);
+    const mean = n1.reduce((s, x) => s + x, 0) / n1.length;
+    const variance = n1.reduce((s, x) => s + (x - mean) ** 2, 0) / n1.length;
+    expect(Math.abs(mean)).toBeLessThan(0.05); // 6000 draws: sd of the mean ≈ 0.013
+    expect(Math.abs(variance - 1)).toBeLessThan(0.08);
+    const u = draw(3, new PlackettLuceHead(5, 2));
+    expect(u.length).toBe(2000 * 5);
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...u)).toBeLessThan(1);
+    expect(() => makeNoise('gpu' as 'rng', a)).toThrow('noise must be "tfjs" or "rng"');
+  });
+});
+
+describe('sampleOnDevice', () => {
+  it('equals Policy.act given the same noise, for both policies, and the env actions equal writeEnvAction', () => {
+    const policies = makePolicies(MARKET);
+    const rng = new Rng(11);
+    for (const policy of [policies.goal, policies.user]) {
+      const n = 24;
+      const obs = new Float32Array(n * policy.obsSize);
+      for (let i = 0; i < obs.length; i++) obs[i] = rng.uniform() * 2 - 1;
+      const hostRng = new Rng(5);
+      const host = policy.act(obs, n, hostRng);
+      const before = tf.memory().numTensors;
+      const obsT = tf.tensor2d(obs, [n, policy.obsSize]);
+      const noise = makeNoise('rng', new Rng(5)).draw(policy.head, n);
+      const s = sampleOnDevice(policy, obsT, noise);
+      expect(Array.from(read(s.actions))).toEqual(Array.from(host.actions));
+      expect(maxRelDiff(read(s.logProb), host.logProb)).toBeLessThan(1e-6);
+      expect(maxRelDiff(read(s.value), host.value)).toBeLessThan(1e-6);
+      const env = new (host.actions instanceof Int32Array ? Int32Array : Float32Array)(n * policy.head.actionSize);
+      for (let row = 0; row < n; row++) policy.head.writeEnvAction(host.actions, row, env, row * policy.head.actionSize);
+      expect(Array.from(read(s.envAction))).toEqual(Array.from(env));
+      tf.dispose([obsT, noise, s.actions, s.logProb, s.value, s.envAction]);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    expect(() => sampleOnDevice(policies.goal, tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([2, 3]) as tf.Tensor2D)).toThrow(/needs observations \[rows, \d+\]/);
+    disposePolicies(policies);
+  });
+
+  it('clips Gaussian actions to per-dimension bounds and shifts categorical ones by start', () => {
+    const head = new GaussianHead(3, { low: [-1, 0, -Infinity], high: [1, 0.5, 2] });
+    const u = new Float32Array([-3, 0.7, -9, 0.2, -0.1, 5]);
+    const out = envActionOnDevice(head, tf.tensor2d(u, [2, 3]));
+    const host = new Float32Array(6);
+    head.writeEnvAction(u, 0, host, 0);
+    head.writeEnvAction(u, 1, host, 3);
+    expect(Array.from(read(out))).toEqual(Array.from(host));
+    expect(Array.from(host)).toEqual([-1, 0.5, -9, expect.closeTo(0.2, 6), 0, 2]);
+    const cat = envActionOnDevice(new CategoricalHead(4, { start: -1 }), tf.tensor2d([0, 3], [2, 1], 'int32'));
+    expect(Array.from(read(cat))).toEqual([-1, 2]);
+    tf.dispose([out, cat]);
+  });
+});
+
+describe('DeviceOwnerMemory', () => {
+  const roles = makeVec('attention-market-v0', { numEnvs: 1, options: MARKET }).kernel.roles;
+  const layoutFor = (feedback: 'click' | 'rating'): OwnerMemoryLayout =>
+    attentionMarketPolicySpecs(roles, SIZES, { rounds: MARKET.rounds, feedback }).user.memory!;
+
+  it.each(['click', 'rating'] as const)('equals the host OwnerMemory over two episodes (%s feedback)', (feedback) => {
+    const L = layoutFor(feedback);
+    const rows = 5;
+    const rng = new Rng(feedback === 'click' ? 1 : 2);
+    const host = new OwnerMemory(L);
+    const device = new DeviceOwnerMemory(L);
+    const before = tf.memory().numTensors;
+    for (let step = 0; step < 2 * MARKET.rounds; step++) {
+      const t = step % MARKET.rounds;
+      const obs = new Float32Array(rows * L.obsSize);
+      for (let r = 0; r < rows; r++) {
+        const o = r * L.obsSize;
+        for (let i = 0; i < L.obsSize; i++) obs[o + i] = rng.uniform() - 0.5; // other fields: noise the memory must ignore
+        obs[o + L.progressOffset] = Math.fround(t / MARKET.rounds);
+        for (let n = 0; n < L.slots; n++) {
+          obs[o + L.lastSelectionOffset + n] = t === 0 ? -1 : rng.int(L.pool);
+          obs[o + L.lastFeedbackOffset + n] = feedback === 'click' ? rng.int(2) : rng.normal();
+        }
+      }
+      const expected = host.augment(obs, rows).slice();
+      const input = tf.tensor2d(obs, [rows, L.obsSize]);
+      const got = device.augment(input);
+      expect(got.shape).toEqual([rows, device.outSize]);
+      expect(maxRelDiff(read(got), expected)).toBeLessThan(1e-6);
+      tf.dispose([input, got]);
+    }
+    device.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => device.augment(tf.zeros([1, 3]) as tf.Tensor2D)).toThrow(`observations must be [rows, ${L.obsSize}]`);
+  });
+});
+
+describe('GAE and return scaling on the device', () => {
+  const T = 6;
+  const E = 5;
+  const rng = new Rng(21);
+  const rewards = Float64Array.from({ length: T * E }, () => Math.fround(rng.normal()));
+  const values = Float32Array.from({ length: T * E }, () => rng.normal());
+  const done = Uint8Array.from({ length: T * E }, (_, i) => (i >= (T - 1) * E || rng.uniform() < 0.2 ? 1 : 0));
+  done[E + 2] = 0; // trajectory 2 runs on past t = 1 ...
+  done[(T - 1) * E + 3] = 0; // ... and trajectory 3 does not end: it is bootstrapped from lastValues
+  const last = Float32Array.from({ length: E }, () => rng.normal());
+
+  it('gaeOnDevice equals gae(), episode boundaries and bootstrap included', () => {
+    const adv = new Float32Array(T * E);
+    const ret = new Float32Array(T * E);
+    gae(rewards, values, done, last, T, E, 0.9, 0.8, adv, ret);
+    const out = gaeOnDevice(tf.tensor2d(Float32Array.from(rewards), [T, E]), tf.tensor2d(values, [T, E]), tf.tensor2d(Float32Array.from(done), [T, E]), tf.tensor1d(last), 0.9, 0.8);
+    expect(maxRelDiff(read(out.advantages), adv)).toBeLessThan(1e-6);
+    expect(maxRelDiff(read(out.returns), ret)).toBeLessThan(1e-6);
+    expect(() => gaeOnDevice(tf.zeros([T, E]) as tf.Tensor2D, tf.zeros([T, E + 1]) as tf.Tensor2D, tf.zeros([T, E]) as tf.Tensor2D, tf.zeros([E]) as tf.Tensor1D, 0.9, 0.8)).toThrow(
+      'values must be [6, 5] like the rewards',
+    );
+  });
+
+  it('discounted returns and scaleRewardsOnDevice equal ReturnScaler.scale over successive batches', () => {
+    const host = new ReturnScaler();
+    const device = new ReturnScaler();
+    const doneT = tf.tensor2d(Float32Array.from(done), [T, E]);
+    // Discounted returns, checked by hand for trajectory 0.
+    const g = read(discountedReturnsOnDevice(tf.tensor2d(Float32Array.from(rewards), [T, E]), doneT, 0.9));
+    let expected = 0;
+    for (let t = T - 1; t >= 0; t--) {
+      expected = rewards[t * E] + (done[t * E] ? 0 : 0.9 * expected);
+      expect(g[t * E]).toBeCloseTo(expected, 5);
+    }
+    for (let batch = 0; batch < 3; batch++) {
+      const r = rewards.map((x) => x * (batch + 1) + batch);
+      const scaled = read(scaleRewardsOnDevice(device, tf.tensor2d(Float32Array.from(r), [T, E]), doneT, 0.9));
+      host.scale(r, done, T, E, 0.9);
+      expect(maxRelDiff(scaled, r)).toBeLessThan(1e-5);
+      expect(device.count).toBe(host.count);
+      expect(device.mean).toBeCloseTo(host.mean, 5);
+      expect(device.m2 / host.m2).toBeCloseTo(1, 5);
+    }
+  });
+});
+
+describe('updateFromTensors', () => {
+  /** A batch of random transitions for `policy`, with sampled actions. */
+  function randomBatch(policy: Policy, n: number, seed: number): Batch {
+    const rng = new Rng(seed);
+    const obs = Float32Array.from({ length: n * policy.obsSize }, () => rng.uniform() * 2 - 1);
+    const s = policy.act(obs, n, rng);
+    const advantages = Float32Array.from({ length: n }, () => rng.normal());
+    const returns = Float32Array.from({ length: n }, () => rng.normal());
+    return { n, obsSize: policy.obsSize, actionSize: policy.head.actionSize, obs, actions: s.actions, logProb: s.logProb, values: s.value, advantages, returns };
+  }
+
+  const learners = [
+    ['PPO', (p: Policy) => new PpoLearner(p, { ...PPO_DEFAULTS, minibatchSize: 48, epochs: 2, learningRate: 3e-3 })],
+    ['REINFORCE', (p: Policy) => new ReinforceLearner(p, { ...REINFORCE_DEFAULTS, learningRate: 3e-3 })],
+  ] as const;
+
+  it.each(learners)('%s: gives the weights and statistics of update() on the same batch (Gaussian and Plackett–Luce)', (_name, make) => {
+    const policies = makePolicies(MARKET, 3);
+    const copies = { goal: policies.goal.clone(), user: policies.user.clone() };
+    for (const side of ['goal', 'user'] as const) {
+      const batch = randomBatch(policies[side], 130, side === 'goal' ? 1 : 2); // 130 = 2 full minibatches of 48 + a remainder
+      const tensors = toTensorBatch(batch);
+      const host = make(policies[side]);
+      const device = make(copies[side]);
+      const initial = policies[side].getWeights();
+      const hs = host.update(batch, new Rng(9));
+      const ds = device.updateFromTensors(tensors, new Rng(9));
+      const hw = policies[side].getWeights();
+      const dw = copies[side].getWeights();
+      for (let i = 0; i < hw.length; i++) expect(maxRelDiff(dw[i], hw[i])).toBeLessThan(2e-5);
+      for (const k of Object.keys(hs) as (keyof typeof hs)[]) expect(ds[k]).toBeCloseTo(hs[k], 4);
+      // The weights moved: the comparison is not between two untouched networks.
+      expect(Math.max(...hw.map((w, i) => maxRelDiff(w, initial[i])))).toBeGreaterThan(1e-3);
+      const leakCheck = tf.memory().numTensors;
+      device.updateFromTensors(tensors, new Rng(10));
+      expect(tf.memory().numTensors).toBe(leakCheck);
+      disposeTensorBatch(tensors);
+      host.optimizer.dispose();
+      device.optimizer.dispose();
+    }
+    disposePolicies(policies);
+    disposePolicies(copies);
+  });
+
+  it('rejects a batch whose shapes do not match', () => {
+    const policies = makePolicies(MARKET);
+    const batch = toTensorBatch(randomBatch(policies.goal, 10, 1));
+    const learner = new PpoLearner(policies.user, PPO_DEFAULTS);
+    expect(() => learner.updateFromTensors(batch, new Rng(1))).toThrow('PpoLearner.updateFromTensors: the batch has obsSize');
+    const bad = { ...batch, returns: tf.zeros([9]) as tf.Tensor1D };
+    expect(() => new ReinforceLearner(policies.goal).updateFromTensors(bad, new Rng(1))).toThrow('batch.returns has shape [9], expected [10]');
+    disposeTensorBatch(batch);
+    bad.returns.dispose();
+    learner.optimizer.dispose();
+    disposePolicies(policies);
+  });
+});
+
+describe('DeviceSelfPlay', () => {
+  it('reproduces the host rollout (playEpisode + Trajectory.toBatch) through a VecEnv stand-in, over two episodes', () => {
+    const B = 3;
+    const policies = makePolicies(MARKET, 5);
+    const hostVec = makeVec('attention-market-v0', { numEnvs: B, options: MARKET, autoreset: 'disabled' });
+    const hostRng = new Rng(4, 101);
+    const hostScalers = { goal: new ReturnScaler(), user: new ReturnScaler() };
+    const deviceScalers = { goal: new ReturnScaler(), user: new ReturnScaler() };
+    const dsp = new DeviceSelfPlay({
+      envOptions: MARKET,
+      numEnvs: B,
+      seed: 4,
+      policies,
+      gamma: 0.95,
+      gaeLambda: 0.9,
+      noise: 'rng',
+      makeEnv: (_o, numEnvs) => new VecBridge(makeVec('attention-market-v0', { numEnvs, options: MARKET, autoreset: 'disabled' })),
+    });
+    expect(dsp.stepsPerEpisode).toBe(B * MARKET.rounds);
+    for (let episode = 0; episode < 2; episode++) {
+      const host = hostEpisode(hostVec, policies, hostRng, hostScalers, episode === 0 ? 4 : undefined);
+      const device = dsp.playEpisode({ learning: ['goal', 'user'], scalers: deviceScalers });
+      expectBatchesEqual(device.batches.goal!, host.goal, 1e-5);
+      expectBatchesEqual(device.batches.user!, host.user, 1e-5);
+      for (const [name, v] of Object.entries(host.stats.metrics)) expect(device.stats.metrics[name]).toBeCloseTo(v, 5);
+      expect(Object.keys(device.stats.metrics)).toEqual(Object.keys(host.stats.metrics));
+      device.stats.meanReward.forEach((v, r) => expect(v).toBeCloseTo(host.stats.meanReward[r], 5));
+      device.stats.agentReward.forEach((a, r) => a.forEach((v, i) => expect(v).toBeCloseTo(host.stats.agentReward[r][i], 5)));
+      expect(deviceScalers.user.count).toBe(hostScalers.user.count);
+      expect(deviceScalers.goal.mean).toBeCloseTo(hostScalers.goal.mean, 5);
+      device.dispose();
+    }
+    dsp.dispose();
+    disposePolicies(policies);
+  });
+
+  it('plays TensorAttentionMarket as the host plays the kernel, given the same hidden state (rating feedback without noise)', () => {
+    const B = 2;
+    const options = { ...MARKET, feedback: 'rating' as const, ratingNoise: 0 };
+    const policies = makePolicies(options, 7);
+    const hostVec = makeVec('attention-market-v0', { numEnvs: B, options, autoreset: 'disabled' });
+    hostVec.reset({ seed: 8 });
+    const kernel = hostVec.kernel as unknown as { preferences: Float64Array; grounded: Float64Array };
+    const hidden = { preferences: Float32Array.from(kernel.preferences), grounded: Float32Array.from(kernel.grounded) };
+    const host = hostEpisode(hostVec, policies, new Rng(8, 101), { goal: new ReturnScaler(), user: new ReturnScaler() }, 8);
+    const dsp = new DeviceSelfPlay({
+      envOptions: options,
+      numEnvs: B,
+      seed: 8,
+      policies,
+      gamma: 0.95,
+      gaeLambda: 0.9,
+      noise: 'rng',
+      makeEnv: (o, numEnvs, seed) => {
+        const env = new TensorAttentionMarket(o, numEnvs, { seed });
+        const reset = env.reset.bind(env);
+        env.reset = (s?: number) => reset(s, hidden);
+        return env;
+      },
+    });
+    const device = dsp.playEpisode({ learning: ['goal', 'user'], scalers: { goal: new ReturnScaler(), user: new ReturnScaler() } });
+    // The env keeps float32 where the kernel keeps float64: observations agree to rounding.
+    expect(maxRelDiff(read(device.batches.user!.actions), host.user.actions)).toBe(0);
+    expect(maxRelDiff(read(device.batches.goal!.obs), host.goal.obs)).toBeLessThan(1e-4);
+    expect(maxRelDiff(read(device.batches.user!.obs), host.user.obs)).toBeLessThan(1e-4);
+    expect(maxRelDiff(read(device.batches.user!.advantages), host.user.advantages)).toBeLessThan(1e-3);
+    expect(maxRelDiff(read(device.batches.goal!.returns), host.goal.returns)).toBeLessThan(1e-3);
+    for (const [name, v] of Object.entries(host.stats.metrics)) expect(device.stats.metrics[name]).toBeCloseTo(v, 3);
+    device.dispose();
+    dsp.dispose();
+    disposePolicies(policies);
+  });
+
+  it('trains on TensorAttentionMarket without leaking tensors, and the users learn to use their memory', () => {
+    // No env estimate (q = 0): a user can only find its preferred goals through its own
+    // memory of their ratings, so the untrained policy picks at random and learning shows.
+    const options = { ...MARKET, rounds: 4, estimator: 'none' as const, feedback: 'rating' as const };
+    const policies = makePolicies(options, 9);
+    const dsp = new DeviceSelfPlay({ envOptions: options, numEnvs: 8, seed: 3, policies });
+    const learner = new PpoLearner(policies.user, { ...PPO_DEFAULTS, learningRate: 1e-2, minibatchSize: 64, epochs: 4, entropyCoef: 0 });
+    const scaler = new ReturnScaler();
+    const shuffle = new Rng(3, 102);
+    const regret: number[] = [];
+    let tensors = 0;
+    for (let it = 0; it < 15; it++) {
+      const episode = dsp.playEpisode({ learning: ['user'], scalers: { user: scaler } });
+      expect(episode.batches.goal).toBeUndefined();
+      learner.updateFromTensors(episode.batches.user!, shuffle);
+      episode.dispose();
+      regret.push(episode.stats.metrics.meanNormalizedRegret);
+      if (it === 1) tensors = tf.memory().numTensors; // after Adam has made its moments
+      if (it > 1) expect(tf.memory().numTensors).toBe(tensors);
+    }
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(mean(regret.slice(0, 5))).toBeGreaterThan(0.35); // about random picks
+    expect(mean(regret.slice(-5))).toBeLessThan(0.75 * mean(regret.slice(0, 5)));
+    expect(() => dsp.playEpisode({ learning: ['user'], opponents: { user: policies.user } })).toThrow('side "user" learns, so it cannot be played by an opponent');
+    dsp.dispose();
+    learner.optimizer.dispose();
+    disposePolicies(policies);
+  });
+
+  it('reads back only metric scalars: one read per episode, one per scaled side (two numbers), one per update', () => {
+    const policies = makePolicies(MARKET, 13);
+    const dsp = new DeviceSelfPlay({ envOptions: MARKET, numEnvs: 4, seed: 2, policies });
+    const learner = new PpoLearner(policies.goal, { ...PPO_DEFAULTS, minibatchSize: 32, epochs: 2 });
+    // Every Tensor.data()/dataSync()/array() goes through the engine's read or readSync
+    // (kernels that read their inputs use the backend directly, and are not counted).
+    const engine = tf.engine() as unknown as { readSync: (id: object) => unknown; read: (id: object) => Promise<unknown> };
+    const { readSync, read: readAsync } = engine;
+    let reads = 0;
+    engine.readSync = (id) => (reads++, readSync.call(engine, id));
+    engine.read = (id) => (reads++, readAsync.call(engine, id));
+    try {
+      const scaled = dsp.playEpisode({ learning: ['goal', 'user'], scalers: { goal: new ReturnScaler(), user: new ReturnScaler() } });
+      expect(reads).toBe(1 + 2);
+      reads = 0;
+      learner.updateFromTensors(scaled.batches.goal!, new Rng(1));
+      expect(reads).toBe(1);
+      scaled.dispose();
+      reads = 0;
+      dsp.playEpisode({ learning: [] }).dispose();
+      expect(reads).toBe(1);
+    } finally {
+      engine.readSync = readSync;
+      engine.read = readAsync;
+    }
+    dsp.dispose();
+    learner.optimizer.dispose();
+    disposePolicies(policies);
+  });
+
+  it('rejects policies that do not fit the market', () => {
+    const policies = makePolicies(MARKET);
+    expect(() => new DeviceSelfPlay({ envOptions: { ...MARKET, dim: 5 }, numEnvs: 2, seed: 0, policies })).toThrow(/the goal policy "goal" reads \d+ observation numbers/);
+    expect(() => new DeviceSelfPlay({ envOptions: MARKET, numEnvs: 0, seed: 0, policies })).toThrow('numEnvs must be a positive integer');
+    expect(() => new DeviceSelfPlay({ envOptions: { ...MARKET, slots: 99 }, numEnvs: 2, seed: 0, policies })).toThrow('slots');
+    disposePolicies(policies);
+  });
+});
+
+describe('on wasm', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('a device iteration reproduces the host one (bridge env), updates, and leaks nothing', () => {
+    expect(tf.getBackend()).toBe('wasm');
+    const B = 2;
+    const policies = makePolicies(MARKET, 11);
+    const hostVec = makeVec('attention-market-v0', { numEnvs: B, options: MARKET, autoreset: 'disabled' });
+    const host = hostEpisode(hostVec, policies, new Rng(6, 101), { goal: new ReturnScaler(), user: new ReturnScaler() }, 6);
+    const dsp = new DeviceSelfPlay({
+      envOptions: MARKET,
+      numEnvs: B,
+      seed: 6,
+      policies,
+      gamma: 0.95,
+      gaeLambda: 0.9,
+      noise: 'rng',
+      makeEnv: (_o, numEnvs) => new VecBridge(makeVec('attention-market-v0', { numEnvs, options: MARKET, autoreset: 'disabled' })),
+    });
+    const learner = new PpoLearner(policies.user, { ...PPO_DEFAULTS, minibatchSize: 8 });
+    const episode = dsp.playEpisode({ learning: ['goal', 'user'], scalers: { goal: new ReturnScaler(), user: new ReturnScaler() } });
+    expectBatchesEqual(episode.batches.user!, host.user, 1e-5);
+    expectBatchesEqual(episode.batches.goal!, host.goal, 1e-5);
+    const stats = learner.updateFromTensors(episode.batches.user!, new Rng(1));
+    expect(Number.isFinite(stats.policyLoss) && Number.isFinite(stats.gradNorm)).toBe(true);
+    episode.dispose();
+    const tensors = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const e = dsp.playEpisode({ learning: ['user'], scalers: { user: new ReturnScaler() } });
+      learner.updateFromTensors(e.batches.user!, new Rng(i));
+      e.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    dsp.dispose();
+    learner.optimizer.dispose();
+    disposePolicies(policies);
+  });
+});
+
+describe('the trainer picks where episodes are played', () => {
+  it('plays on the host on a CPU backend (auto), on the device when asked, without leaking tensors', async () => {
+    const { SelfPlayTrainer } = await import('../training/self-play/trainer.js');
+    const { parseTrainConfig } = await import('../training/self-play/config.js');
+    await tf.setBackend('cpu');
+    const options = { rounds: 3, users: 2, goals: 2, dim: 3, slots: 2, feedback: 'rating' as const, ratingNoise: 0 };
+    const settings = { numEnvs: 4, hidden: 8, epochs: 1, minibatchSize: 8, steps: 4 * 3 * 5 };
+    const auto = new SelfPlayTrainer('attention-market-v0', options, parseTrainConfig(settings));
+    expect(auto.rollout.kind).toBe('host');
+    expect(auto.rollout.reason).toMatch(/cpu is a CPU backend/);
+    auto.dispose();
+    const device = new SelfPlayTrainer('attention-market-v0', options, parseTrainConfig({ ...settings, rollout: 'device' }));
+    expect(device.rollout.kind).toBe('device');
+    device.iterate(); // makes the tensor env, whose state tensors stay
+    const before = tf.memory().numTensors;
+    device.run();
+    expect(device.iteration).toBe(5);
+    expect(Number.isFinite(device.summary.meanRegret)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    device.dispose();
+    expect(() => new SelfPlayTrainer('trade-market-v0', {}, parseTrainConfig({ ...settings, rollout: 'device' }))).toThrow(/device rollouts are not available here: trade-market-v0 has no tensor env/);
+    expect(() => new SelfPlayTrainer('attention-market-v0', options, parseTrainConfig({ ...settings, rollout: 'device', train: 'user', opponents: 'goal=honest' }))).toThrow(
+      /a baseline agent plays a side/,
+    );
+  });
+});

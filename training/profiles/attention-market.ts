@@ -1,0 +1,39 @@
+import { ExaggeratingGoal, GreedyUser, HonestGoal, SoftmaxUser } from '../../agents/attention-market/index.js';
+import { attentionMarketPolicySpecs, DEFAULT_SIZES } from '../../agents/policy/specs.js';
+import { RandomAgent } from '../../agents/random.js';
+import { ATTENTION_MARKET_ID, type AttentionMarketOptions } from '../../envs/attention-market/options.js';
+import type { TrainingProfile } from './profile.js';
+
+/** π_goal (a residual Gaussian around the grounded truth) and π_user (a pool scorer, with its owner memory by default). */
+export const attentionMarketProfile: TrainingProfile = {
+  envId: ATTENTION_MARKET_ID,
+  rounds: (o) => (o as AttentionMarketOptions).rounds,
+  policySpecs(roles, c, o) {
+    const market = o as AttentionMarketOptions;
+    const specs = attentionMarketPolicySpecs(
+      roles,
+      { ...DEFAULT_SIZES, hidden: [c.hidden, c.hidden], logStdInit: c.logStdInit },
+      c.userMemory ? { rounds: market.rounds, feedback: market.feedback } : undefined,
+    );
+    return [specs.goal, specs.user];
+  },
+  baselines: {
+    goal: { honest: () => new HonestGoal(), exaggerate: () => new ExaggeratingGoal(), random: () => new RandomAgent() },
+    user: { greedy: () => new GreedyUser(), softmax: () => new SoftmaxUser(), random: () => new RandomAgent() },
+  },
+  reference: { goal: 'exaggerate', user: 'greedy' },
+  entropyCoef: { goal: 0, user: 0.01 },
+  alternation: ['user', 'goal'],
+  best: { metric: 'meanRegret', higherIsBetter: false },
+  population: true,
+  metricLabels: {
+    meanRegret: 'user regret per round (mean over users)',
+    meanNormalizedRegret: 'normalised regret (0 best set, 1 worst)',
+    welfare: 'user welfare per round (sum of true relevance)',
+    meanGenerationCost: 'generation cost per goal per round',
+    honesty: 'honesty: |e - g| per creation (0 = honest)',
+    estimateError: 'estimate error |q/|q| - theta|',
+    goalReward: 'goal reward per goal per round (visibility net of cost)',
+    userReward: 'user reward per user per round (-regret)',
+  },
+};

@@ -1,0 +1,45 @@
+import { EquilibriumRankingAgent, InitialPolicyAgent, UniformPolicyAgent } from '../../agents/consensus-game/index.js';
+import type { PolicySpec } from '../../agents/policy/policy.js';
+import { headFor } from '../../agents/policy/specs.js';
+import type { ConsensusGameSpaces } from '../../envs/consensus-game/spaces.js';
+import { rewardMetric, roundsOption, type TrainingProfile } from './profile.js';
+
+const players = { initial: () => new InitialPolicyAgent(), 'equilibrium-ranking': () => new EquilibriumRankingAgent(), uniform: () => new UniformPolicyAgent() };
+
+/**
+ * Generator and discriminator, each a residual Gaussian around its initial policy (as piKL
+ * regularises toward it): the generator's mean logits are log π_G¹(· | x, v) plus a learned
+ * correction, the discriminator's mean logit is the log-odds of π_D¹(correct | x, y) plus one.
+ * Untrained, they play their initial policies (up to the exploration noise).
+ */
+export const consensusGameProfile: TrainingProfile = {
+  envId: 'consensus-game-v0',
+  rounds: roundsOption,
+  policySpecs(roles, c) {
+    const [generator, discriminator] = roles;
+    const g = generator.observationSpace as ConsensusGameSpaces['generatorObservation'];
+    const d = discriminator.observationSpace as ConsensusGameSpaces['discriminatorObservation'];
+    const K = g.entries.prior.flatSize;
+    const residual = (name: string, obsSize: number, offset: number, dim: number, role: typeof generator): PolicySpec => ({
+      name,
+      network: { arch: 'residual-goal', obsSize, hidden: [c.hidden, c.hidden], groundedOffset: offset, dim, creations: 1, logStdInit: c.logStdInit },
+      head: headFor(role).toJSON(),
+    });
+    return [
+      residual('generator', g.flatSize, g.offsets.prior, K, generator),
+      residual('discriminator', d.flatSize, d.offsets.chosenDiscriminatorLogOdds, 1, discriminator),
+    ];
+  },
+  baselines: { generator: players, discriminator: players },
+  reference: { generator: 'initial', discriminator: 'initial' },
+  entropyCoef: { generator: 0, discriminator: 0 },
+  best: { metric: rewardMetric('generator'), higherIsBetter: true },
+  population: false,
+  headline: ['agreement', 'accuracy', 'generatorERDistance'],
+  metricLabels: {
+    agreement: 'agreement 1[v^ = v]',
+    accuracy: "accuracy of the generator's answer under v = correct",
+    generatorERDistance: 'generator: total variation to the equilibrium-ranking policy',
+    discriminatorERDistance: 'discriminator: total variation to the equilibrium-ranking policy',
+  },
+};

@@ -1,0 +1,29 @@
+import { BabblingProvider, KgOptimalProvider, TruthfulProvider } from '../../agents/persuasion/index.js';
+import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
+import { roundsOption, type TrainingProfile } from './profile.js';
+
+/**
+ * The providers of the persuasion games: one policy shared by every provider, which sees its
+ * own index and utility table, so that opposed providers can learn opposed signals.
+ */
+const persuasionProfile = (envId: string): TrainingProfile => ({
+  envId,
+  rounds: roundsOption,
+  policySpecs: (roles, c) => roles.map((r) => genericPolicySpec(r, { ...DEFAULT_SIZES, hidden: [c.hidden, c.hidden], logStdInit: c.logStdInit })),
+  baselines: { provider: { truthful: () => new TruthfulProvider(), babbling: () => new BabblingProvider(), 'kg-optimal': () => new KgOptimalProvider() } },
+  reference: { provider: 'truthful' },
+  entropyCoef: { provider: 0 },
+  best: { metric: 'gap', higherIsBetter: false },
+  population: false,
+  headline: ['userUtility', 'gap', 'accuracy'],
+  metricLabels: {
+    userUtility: "user's realised utility per round",
+    alignedUtility: 'aligned benchmark V*',
+    gap: "user's gap V* - utility",
+    accuracy: 'accuracy (a best action for y)',
+    meanProviderUtility: 'provider utility per round',
+  },
+});
+
+export const emergentAlignmentProfile = persuasionProfile('emergent-alignment-v0');
+export const pluralisticMarketProfile = persuasionProfile('pluralistic-market-v0');
