@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relErr, runOn, T } from './fixtures/backend-compare.js';
 import {
   BACKEND_NAMES,
   formatBackendReport,
@@ -22,7 +23,6 @@ function installed(pkg: string): boolean {
   }
 }
 const nativeInstalled = installed('@tensorflow/tfjs-node-gpu') || installed('@tensorflow/tfjs-node');
-const webgpuInstalled = installed('webgpu') && installed('@tensorflow/tfjs-backend-webgpu');
 
 describe('backend names', () => {
   it('accepts exactly the six names', () => {
@@ -84,10 +84,7 @@ describe('backend selection', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
-  it.skipIf(webgpuInstalled)('webgpu is opt-in and, absent, says so', async () => {
-    expect(report.attempts.some((a) => a.backend === 'webgpu')).toBe(false);
-    await expect(selectBackend('webgpu')).rejects.toThrow(/webgpu not installed; to use it: npm install @tensorflow\/tfjs-backend-webgpu@4\.22\.0 webgpu@/);
-  });
+  // webgpu is a dev dependency, so its opt-in behaviour (auto never tries it, the install hint) is tested in webgpu.test.ts.
 
   it('cpu can be named explicitly', async () => {
     const r = await selectBackend('cpu');
@@ -101,46 +98,6 @@ describe('backend selection', () => {
 // ---------------------------------------------------------------------------------------------
 // wasm against cpu: values and gradients of every op the policies use.
 
-/** Seeded uniform floats in [lo, hi) (mulberry32), made in JS so both backends see the same. */
-function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
-}
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const T = (shape: number[], seed: number, lo = -1, hi = 1) => tf.tensor(rand(size(shape), seed, lo, hi), shape);
-
-type Outputs = { shapes: number[][]; values: Float64Array[] };
-
-/** Runs f on one backend; reads every output tensor back and disposes everything it made. */
-async function runOn(backend: string, f: () => tf.Tensor | tf.Tensor[]): Promise<Outputs> {
-  await tf.setBackend(backend);
-  const ts = tf.tidy(f);
-  const list = Array.isArray(ts) ? ts : [ts];
-  const out = { shapes: list.map((t) => t.shape), values: list.map((t) => Float64Array.from(t.dataSync())) };
-  tf.dispose(list);
-  return out;
-}
-
-/** Norm-wise relative error, max|a − b| / max|a|: the measure for sums in another order. */
-function relErr(ref: Float64Array, got: Float64Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) {
-    if (Number.isNaN(ref[i]) !== Number.isNaN(got[i])) return Infinity;
-    if (Number.isNaN(ref[i])) continue;
-    diff = Math.max(diff, Math.abs(ref[i] - got[i]));
-    scale = Math.max(scale, Math.abs(ref[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
 
 /** f on cpu and on wasm: same shapes, relative error < 1e-5 on every output. */
 async function agree(name: string, f: () => tf.Tensor | tf.Tensor[]): Promise<void> {

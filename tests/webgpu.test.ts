@@ -25,6 +25,7 @@ import {
 } from '../agents/backend/index.js';
 import { CategoricalHead, GaussianHead, PlackettLuceHead } from '../agents/policy/heads/index.js';
 import { buildNetwork, type NetworkSpec } from '../agents/policy/networks.js';
+import { relErr, runOn, T } from './fixtures/backend-compare.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const IN_CI = Boolean(process.env.CI);
@@ -66,50 +67,6 @@ describe.skipIf(!started && !IN_CI)('the webgpu backend', () => {
 
 // ---------------------------------------------------------------------------------------------
 // webgpu against cpu: values and gradients of the ops the policies use.
-
-/** Seeded uniform floats in [lo, hi) (mulberry32), made in JS so both backends see the same. */
-function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
-}
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const T = (shape: number[], seed: number, lo = -1, hi = 1) => tf.tensor(rand(size(shape), seed, lo, hi), shape);
-
-type Outputs = { shapes: number[][]; values: Float64Array[] };
-
-/** Runs f on one backend; reads every output back (webgpu has no dataSync) and disposes all it made. */
-async function runOn(backend: string, f: () => tf.Tensor | tf.Tensor[]): Promise<Outputs> {
-  await tf.setBackend(backend);
-  const ts = tf.tidy(f);
-  const list = Array.isArray(ts) ? ts : [ts];
-  const values = await Promise.all(list.map(async (t) => Float64Array.from(await t.data())));
-  const out = { shapes: list.map((t) => t.shape), values };
-  tf.dispose(list);
-  return out;
-}
-
-/** Norm-wise relative error, max|a − b| / max|a|; NaN and ±∞ must match exactly. */
-function relErr(ref: Float64Array, got: Float64Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) {
-    if (!Number.isFinite(ref[i]) || !Number.isFinite(got[i])) {
-      if (!Object.is(ref[i], got[i]) && !(Number.isNaN(ref[i]) && Number.isNaN(got[i]))) return Infinity;
-      continue;
-    }
-    diff = Math.max(diff, Math.abs(ref[i] - got[i]));
-    scale = Math.max(scale, Math.abs(ref[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
 
 /**
  * GPU float32 sums in another order, and llvmpipe's exp/log are not those of V8: 2e-5 of the

@@ -21,6 +21,14 @@ const TIE = 1e-12;
 const WORLD_STREAM = 0;
 const FEEDBACK_STREAM = 1;
 
+/** The two roles (goal, user) with their spaces: shared by this kernel and the tensor env. */
+export function attentionMarketRoles(o: AttentionMarketOptions, s: ReturnType<typeof attentionMarketSpaces>): readonly RoleSpec[] {
+  return Object.freeze([
+    Object.freeze({ name: 'goal', count: o.goals, observationSpace: s.goalObservation, actionSpace: s.goalAction, infoNames: GOAL_INFO }),
+    Object.freeze({ name: 'user', count: o.users, observationSpace: s.userObservation, actionSpace: s.userAction, infoNames: USER_INFO }),
+  ]);
+}
+
 /**
  * attention-market-v0 (GAMES.md §1) for B copies over flat typed arrays.
  *
@@ -115,10 +123,7 @@ export class AttentionMarketKernel implements GameKernel {
     const N = (this.N = o.slots);
     this.T = o.rounds;
     const s = (this.spaces = attentionMarketSpaces(o));
-    this.roles = Object.freeze([
-      Object.freeze({ name: 'goal', count: G, observationSpace: s.goalObservation, actionSpace: s.goalAction, infoNames: GOAL_INFO }),
-      Object.freeze({ name: 'user', count: U, observationSpace: s.userObservation, actionSpace: s.userAction, infoNames: USER_INFO }),
-    ]);
+    this.roles = attentionMarketRoles(o, s);
     this.userObsSize = s.userObservation.flatSize;
     this.goalObsSize = s.goalObservation.flatSize;
     this.uo = { ...s.userObservation.offsets };

@@ -29,8 +29,8 @@ interface SidePlayer {
   actor(): RoleActor;
 }
 
-/** What `eval --json` prints for a game other than the attention market. */
-export interface GenericEvalJson {
+/** What every `eval --json` starts with: the game and how it was played. */
+export interface CrossPlayHeader {
   env: string;
   envOptions: Record<string, unknown>;
   episodes: number;
@@ -38,6 +38,10 @@ export interface GenericEvalJson {
   numEnvs: number;
   rounds: number;
   backend: string;
+}
+
+/** What `eval --json` prints for a game other than the attention market. */
+export interface GenericEvalJson extends CrossPlayHeader {
   sides: string[];
   players: Record<string, { label: string; kind: SidePlayer['kind'] }[]>;
   /** One per matchup: who played each side, each side's reward and every round metric. */

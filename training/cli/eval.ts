@@ -15,7 +15,7 @@ import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type Com
 import { EXIT, UsageError } from './errors.js';
 import { num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
-import { genericEval } from './eval-generic.js';
+import { genericEval, type CrossPlayHeader } from './eval-generic.js';
 import { GOAL_AGENTS, USER_AGENTS } from './play.js';
 import { BACKEND_FLAG, backendFlag, backendLine, bestResponseConfig, checkpointPath, checkpointUsage, exploitabilityLines, showPath } from './train.js';
 
@@ -95,14 +95,7 @@ interface LoadedRun {
 }
 
 /** The cross-play result `eval --json` prints. */
-export interface EvalJson {
-  env: string;
-  envOptions: Record<string, unknown>;
-  episodes: number;
-  seed: number;
-  numEnvs: number;
-  rounds: number;
-  backend: string;
+export interface EvalJson extends CrossPlayHeader {
   players: { users: PlayerJson[]; goals: PlayerJson[] };
   /** One per pairing, rows (users) first. */
   cells: {

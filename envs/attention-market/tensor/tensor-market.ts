@@ -3,7 +3,7 @@ import { ActionError, EnvStateError } from '../../core/errors.js';
 import { agentId } from '../../core/kernel-env.js';
 import type { RoleSpec } from '../../core/kernel.js';
 import { assertSeed, Rng } from '../../core/rng.js';
-import { GOAL_INFO, ROUND_METRICS, USER_INFO } from '../kernel.js';
+import { attentionMarketRoles, ROUND_METRICS } from '../kernel.js';
 import { ATTENTION_MARKET_ID, parseAttentionMarketOptions, type AttentionMarketOptions } from '../options.js';
 import { attentionMarketSpaces, type AttentionMarketSpaces } from '../spaces.js';
 import { flatRows } from './flat-layout.js';
@@ -133,10 +133,7 @@ export class TensorAttentionMarket {
     this.N = o.slots;
     this.T = o.rounds;
     const s = (this.spaces = attentionMarketSpaces(o));
-    this.roles = Object.freeze([
-      Object.freeze({ name: 'goal', count: G, observationSpace: s.goalObservation, actionSpace: s.goalAction, infoNames: GOAL_INFO }),
-      Object.freeze({ name: 'user', count: U, observationSpace: s.userObservation, actionSpace: s.userAction, infoNames: USER_INFO }),
-    ]);
+    this.roles = attentionMarketRoles(o, s);
     this.goalObsSize = s.goalObservation.flatSize;
     this.userObsSize = s.userObservation.flatSize;
     this.owners = tf.keep(tf.tidy(() => tf.reshape(tf.floorDiv(tf.range(0, P, 1, 'int32'), M).toFloat(), [1, 1, P])));
