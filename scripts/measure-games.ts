@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../agents/backend/index.js';
 import { EquilibriumRankingAgent, InitialPolicyAgent } from '../agents/consensus-game/index.js';
 import { DemandCurveConsumer } from '../agents/trade-market/index.js';
-import { evaluatePlay, type PlayResult } from '../training/evaluate.js';
+import { evaluatePlay, type PlayOutcome } from '../training/evaluate.js';
 import { AgentActor, PolicyActor, type RoleActor } from '../training/self-play/actors.js';
 import { parseTrainConfig, type TrainConfig } from '../training/self-play/config.js';
 import { SelfPlayTrainer } from '../training/self-play/trainer.js';
@@ -21,7 +21,7 @@ if (!['persuasion', 'trade', 'consensus'].includes(game)) {
 }
 await selectBackend(values.backend as BackendName);
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
-const show = (r: PlayResult, names: readonly string[]) => names.map((n) => `${n} ${r.metrics[n].mean.toFixed(4)} ± ${r.metrics[n].ci95.toFixed(4)}`).join(', ');
+const show = (r: PlayOutcome, names: readonly string[]) => names.map((n) => `${n} ${r.metrics[n].mean.toFixed(4)} ± ${r.metrics[n].ci95.toFixed(4)}`).join(', ');
 
 function train(id: string, options: object, settings: Partial<TrainConfig>, iterations: number): SelfPlayTrainer {
   const steps = SelfPlayTrainer.stepsPerIteration(id, options, parseTrainConfig({ ...settings, steps: 1 }).numEnvs) * iterations;

@@ -15,7 +15,7 @@ export interface MatchupOptions {
 }
 
 /** One matchup of any env: who played each role, and every figure as a mean with its 95% CI. */
-export interface PlayResult {
+export interface PlayOutcome {
   /** The actor of each role, by role name. */
   players: Record<string, string>;
   /** Mean reward per agent per round, by role name. */
@@ -31,7 +31,7 @@ export interface PlayResult {
  * seed + e·numEnvs, so every matchup with the same options meets the same hidden worlds)
  * and summarises them. Actors sample with their own Rng stream (seed, stream 7).
  */
-export function evaluatePlay(actors: readonly RoleActor[], o: MatchupOptions): PlayResult {
+export function evaluatePlay(actors: readonly RoleActor[], o: MatchupOptions): PlayOutcome {
   const vec = makeVec(o.envId, { numEnvs: o.numEnvs, options: o.envOptions, autoreset: 'disabled' });
   try {
     const roles = vec.roles.map((r) => r.name);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Policy, type PolicySpec } from '../../agents/policy/policy.js';
 import type { LoadedCheckpoint } from '../../checkpoints/index.js';
-import { evaluatePlay, type MatchupOptions, type PlayResult } from '../evaluate.js';
+import { evaluatePlay, type MatchupOptions, type PlayOutcome } from '../evaluate.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
 import { profileFor } from '../profiles/index.js';
 import { AgentActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
@@ -96,7 +96,7 @@ export function genericEval(a: GenericEvalArgs, io: CliIO): void {
   if (count > MAX_MATCHUPS) throw new UsageError(`${count} matchups (${sides.map((s) => `${players[s].length} ${s} players`).join(' x ')}) is more than ${MAX_MATCHUPS}; give fewer checkpoints or --vs none`);
 
   const matchup: MatchupOptions = { envId: a.envId, envOptions: a.envOptions, episodes: a.episodes, numEnvs, rounds, seed: a.seed };
-  const results: PlayResult[] = [];
+  const results: PlayOutcome[] = [];
   const combos: SidePlayer[][] = [[]];
   for (const side of sides) combos.splice(0, combos.length, ...combos.flatMap((c) => players[side].map((p) => [...c, p])));
   combos.forEach((combo, i) => {

@@ -1,6 +1,6 @@
 import { HonestGoal } from '../../agents/attention-market/index.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
-import { evaluatePlay, type MatchupOptions, type PlayResult } from '../evaluate.js';
+import { evaluatePlay, type MatchupOptions, type PlayOutcome } from '../evaluate.js';
 import { rewardMetric } from '../profiles/index.js';
 import { AgentActor, DeviatorActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
 import type { SelfPlayTrainer } from '../self-play/trainer.js';
@@ -33,7 +33,7 @@ export function summaryEvaluation(trainer: SelfPlayTrainer, matchup: MatchupOpti
   };
   const trained = (side: string) => new PolicyActor(trainer.policies[side], `trained ${side}`);
   const cells: EvaluationCell[] = [];
-  const cell = (label: string, actors: RoleActor[], metric: string, pick: (r: PlayResult) => Stat) => {
+  const cell = (label: string, actors: RoleActor[], metric: string, pick: (r: PlayOutcome) => Stat) => {
     const r = evaluatePlay(actors, matchup);
     cells.push({ label, players: r.players, metric, stat: pick(r) });
   };
@@ -41,8 +41,8 @@ export function summaryEvaluation(trainer: SelfPlayTrainer, matchup: MatchupOpti
     const exaggerate = () => reference('goal');
     const greedy = () => reference('user');
     const honest = () => new AgentActor(new HonestGoal());
-    const regret = (r: PlayResult) => r.metrics.meanRegret;
-    const goal0 = (r: PlayResult) => r.rewardByAgent.goal[0];
+    const regret = (r: PlayOutcome) => r.metrics.meanRegret;
+    const goal0 = (r: PlayOutcome) => r.rewardByAgent.goal[0];
     cell('trained users vs exaggerate goals', [exaggerate(), trained('user')], 'meanRegret', regret);
     cell('greedy users vs exaggerate goals', [exaggerate(), greedy()], 'meanRegret', regret);
     cell('goal #0 trained, others honest, vs greedy users', [new DeviatorActor(honest(), trained('goal'), [0]), greedy()], 'goal0Utility', goal0);
@@ -52,7 +52,7 @@ export function summaryEvaluation(trainer: SelfPlayTrainer, matchup: MatchupOpti
   for (const side of sides) {
     const others = sides.filter((s) => s !== side).map((s) => `${profile.reference[s]} ${s}`).join(', ');
     const vs = others ? ` vs ${others}` : '';
-    const pick = (r: PlayResult) => r.reward[side];
+    const pick = (r: PlayOutcome) => r.reward[side];
     cell(`trained ${side}${vs}`, sides.map((s) => (s === side ? trained(s) : reference(s))), rewardMetric(side), pick);
     cell(`${profile.reference[side]} ${side}${vs}`, sides.map((s) => reference(s)), rewardMetric(side), pick);
   }
