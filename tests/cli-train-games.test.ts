@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenericEvalJson } from '../training/cli/eval-generic.js';
+import type { GenericPlayJson } from '../training/cli/play-generic.js';
 import { captureIO } from '../training/cli/io.js';
 import { runCli } from '../training/cli/program.js';
 import type { TrainSummaryJson } from '../training/cli/train.js';
@@ -85,5 +86,40 @@ describe('train settings that depend on the env', () => {
     const r = await cli('train', 'trade-market-v0', ...TINY, '--option', 'rounds=4', '--set', 'train=price-setter', '--set', 'opponents=consumer=demand-curve', '--steps', '16', '--out', join(tmp, 'one-side'));
     expect(r.code).toBe(0);
     expect(Object.keys((JSON.parse(r.out) as TrainSummaryJson).lastIteration.updates)).toEqual(['price-setter']);
+  });
+});
+
+describe('buddy-gym play for the other games', () => {
+  it.each(GAMES)('$id: each side played by its reference baseline, rewards and metrics with CIs', async ({ id, options, sides, headline }) => {
+    const r = await cli('play', id, ...options, '--episodes', '2', '--num-envs', '4', '--json');
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as GenericPlayJson;
+    expect(Object.keys(j.players)).toEqual(sides);
+    for (const side of sides) expect(Number.isFinite(j.reward[side].mean)).toBe(true);
+    expect(j.metrics[headline]).toBeDefined();
+  });
+
+  it('plays the agents --side names: kg-optimal in kg-single leaves the user accuracy 1 − μ, truthful gives 1', async () => {
+    const accuracy = async (agent: string) => {
+      const r = await cli('play', 'emergent-alignment-v0', '--preset', 'kg-single', '--side', `provider=${agent}`, '--episodes', '8', '--num-envs', '64', '--json');
+      expect(r.code, r.err).toBe(0);
+      return (JSON.parse(r.out) as GenericPlayJson).metrics.accuracy;
+    };
+    const kg = await accuracy('kg-optimal');
+    expect(Math.abs(kg.mean! - 0.7)).toBeLessThan(Math.max(kg.ci95!, 0.02));
+    expect((await accuracy('truthful')).mean).toBe(1);
+  });
+
+  it.each([
+    [['play', 'trade-market-v0', '--side', 'buyer=x'], /--side: trade-market-v0 has no side "buyer"; its sides are price-setter, consumer/],
+    [['play', 'trade-market-v0', '--side', 'price-setter=oracle-ish'], /--side: the price-setter side has no agent "oracle-ish"; its agents are tatonnement, fixed/],
+    [['play', 'trade-market-v0', '--side', 'price-setter'], /--side expects side=agent/],
+    [['play', 'trade-market-v0', '--goals', 'honest'], /--goals is for attention-market-v0; for trade-market-v0 choose agents with --side/],
+    [['play', 'attention-market-v0', '--side', 'user=greedy'], /--side is for the other games/],
+    [['play', 'consensus-game-v0', '--preset', 'nope'], /--preset: consensus-game-v0 has no preset "nope"/],
+  ])('%j is refused: %s', async (argv, message) => {
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
   });
 });

@@ -218,7 +218,7 @@ describe('mistakes in the command line: one line naming what is wrong, exit code
     [['play', ID, '--episodes', '3', '--episodes', '4'], /flag --episodes is given 2 times/],
     [['play', ID, '--seed', '1.5'], /--seed must be an integer/],
     [['play', ID, '--json=yes'], /flag --json takes no value/],
-    [['play', ID, '-x'], /unknown flag -x; the flags of "play" are --goals, --users, --agent, --episodes, --seed, --option, --json, --help/],
+    [['play', ID, '-x'], /unknown flag -x; the flags of "play" are --goals, --users, --agent, --episodes, --seed, --option, --side, --preset, --num-envs, --json, --help/],
     [['play', ID, '--goals', 'liar'], /--goals: unknown goal agent "liar"; the goal agents are honest, exaggerate, random/],
     [['play', ID, '--users', 'psychic'], /--users: unknown user agent "psychic"; the user agents are greedy, softmax, random, oracle/],
     [['play', ID, '--goals', 'exaggerate:4,honest:3'], /--goals: the counts in "exaggerate:4,honest:3" add up to 7, but the env has 8 goal agents/],

@@ -99,8 +99,8 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     ? await restoreTrainer(o.resume, o.config?.steps, bus, o.envId)
     : new SelfPlayTrainer(o.envId, o.envOptions ?? {}, parseTrainConfig(o.config ?? {}), bus);
   const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps });
-  // The backend line also says where episodes are played (the tensor env on a GPU, else the VecEnv).
-  bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: `${backendReasons(backend)}; rollouts: ${trainer.rollout.reason}` });
+  // With the backend: where episodes are played (the tensor env on a GPU, else the VecEnv).
+  bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: backendReasons(backend), rollouts: trainer.rollout.reason });
   const best = trainer.profile.best;
   const store = new CheckpointStore(o.out, { keepLast: trainer.config.keepLast, bestMetric: best.metric, higherIsBetter: best.higherIsBetter });
   let checkpoint = o.resume ?? '';

@@ -10,6 +10,7 @@ import { playEpisodes, roleOf } from '../play.js';
 import type { Stat } from '../stats.js';
 import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
 import { loadAgentModules, type AgentModule } from './agent-module.js';
+import { genericPlay } from './play-generic.js';
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
@@ -47,8 +48,11 @@ const names = (agents: Readonly<Record<string, Baseline>>) => Object.keys(agents
 
 export const playSpec: CommandSpec = {
   name: 'play',
-  summary: 'play episodes with baseline agents and print the metrics with 95% CIs',
-  usage: ['play <id> [--goals SPEC] [--users SPEC] [--agent ROLE=PATH] [--episodes K] [--seed S] [--option key=value ...] [--json]'],
+  summary: 'play episodes of any env with baseline agents and print the metrics with 95% CIs',
+  usage: [
+    `play ${ATTENTION_MARKET_ID} [--goals SPEC] [--users SPEC] [--agent ROLE=PATH] [--episodes K] [--seed S] [--option key=value ...] [--json]`,
+    'play <other id> [--side SIDE=AGENT ...] [--preset NAME] [--episodes K] [--num-envs B] [--seed S] [--option key=value ...] [--json]',
+  ],
   details: [
     `Plays K episodes of <id> (only ${ATTENTION_MARKET_ID} has baselines so far) and prints each metric`,
     'as the mean over episodes ± the half-width of its Student-t 95% confidence interval.',
@@ -76,6 +80,9 @@ export const playSpec: CommandSpec = {
     { name: 'episodes', type: 'string', value: '<K>', doc: 'number of episodes, an integer in [1, 1000000] (default 10)' },
     { name: 'seed', type: 'string', value: '<S>', doc: 'base seed, a non-negative integer; episode e uses S + e (default 0)' },
     { name: 'option', type: 'string', value: '<key=value>', multiple: true, doc: 'an env option, repeatable: --option goals=6 --option slots=2' },
+    { name: 'side', type: 'string', value: '<SIDE=AGENT>', multiple: true, doc: 'other games: the baseline agent of a side (default its reference agent), repeatable: --side price-setter=fixed' },
+    { name: 'preset', type: 'string', value: '<NAME>', doc: "other games: start from one of the env's presets (buddy-gym check --all lists them)" },
+    { name: 'num-envs', type: 'string', value: '<B>', doc: 'other games: env copies per episode, an integer in [1, 4096] (default 16)' },
     { name: 'json', type: 'boolean', doc: 'print the summary as JSON' },
     HELP_FLAG,
   ],
@@ -83,6 +90,8 @@ export const playSpec: CommandSpec = {
     `buddy-gym play ${ATTENTION_MARKET_ID} --goals exaggerate --users greedy --episodes 20 --seed 1`,
     `buddy-gym play ${ATTENTION_MARKET_ID} --goals exaggerate:4,honest:4 --users softmax --json`,
     `buddy-gym play ${ATTENTION_MARKET_ID} --goals honest --users oracle --option slots=1`,
+    'buddy-gym play trade-market-v0 --side price-setter=fixed --option timing=price-first',
+    'buddy-gym play emergent-alignment-v0 --preset kg-single --side provider=kg-optimal',
   ],
 };
 
@@ -228,7 +237,24 @@ export function playCommand(argv: readonly string[], io: CliIO): number | Promis
   if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   const id = positionals[0];
   if (!registeredIds().includes(id)) throw new UsageError(`unknown env id ${JSON.stringify(id)}; registered ids: ${registeredIds().join(', ')}`);
-  if (id !== ATTENTION_MARKET_ID) throw new UsageError(`play has baseline agents for ${ATTENTION_MARKET_ID} only, not ${id}`);
+  if (id !== ATTENTION_MARKET_ID) {
+    for (const f of ['goals', 'users', 'agent']) if (values[f] !== undefined) throw new UsageError(`--${f} is for ${ATTENTION_MARKET_ID}; for ${id} choose agents with --side SIDE=AGENT`);
+    genericPlay(
+      {
+        id,
+        options: parseEnvOptions(id, (values.option as string[] | undefined) ?? []),
+        preset: stringFlag(values, 'preset'),
+        sides: (values.side as string[] | undefined) ?? [],
+        episodes: intFlag(values, 'episodes', 10, 1, 1_000_000),
+        seed: intFlag(values, 'seed', 0, 0, Number.MAX_SAFE_INTEGER - 1_000_000),
+        numEnvs: intFlag(values, 'num-envs', 16, 1, 4096),
+        json: values.json === true,
+      },
+      io,
+    );
+    return EXIT.ok;
+  }
+  for (const f of ['side', 'preset', 'num-envs']) if (values[f] !== undefined) throw new UsageError(`--${f} is for the other games; ${ATTENTION_MARKET_ID} takes --goals, --users and --agent`);
 
   const episodes = intFlag(values, 'episodes', 10, 1, 1_000_000);
   const seed = intFlag(values, 'seed', 0, 0, Number.MAX_SAFE_INTEGER - 1_000_000);

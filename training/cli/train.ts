@@ -354,7 +354,7 @@ export interface TrainSummaryJson {
   env: string;
   envOptions: Record<string, unknown>;
   settings: TrainConfig;
-  backend: { name: string; detail: string };
+  backend: { name: string; detail: string; rollouts: string };
   runFolder: string;
   resumedFrom: string | null;
   steps: number;
@@ -554,7 +554,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
       env: id,
       envOptions: fullOptions,
       settings: trainer.config,
-      backend: { name: result.backend.name, detail: result.backend.attempts.find((a) => a.ok)?.reason ?? '' },
+      backend: { name: result.backend.name, detail: result.backend.attempts.find((a) => a.ok)?.reason ?? '', rollouts: trainer.rollout.reason },
       runFolder: out,
       resumedFrom: resume?.path ?? null,
       steps: trainer.step,

@@ -27,6 +27,8 @@ export interface BackendEvent extends EventBase {
   readonly backend: string;
   /** A human line: why this backend, threads, GPU name… */
   readonly detail: string;
+  /** Where episodes are played, and why: "host (typed-array vector env: …)" or "device (tensor env on …)". */
+  readonly rollouts?: string;
 }
 
 /** One trainer iteration (rollout + update) finished. */

@@ -182,7 +182,7 @@ function numbers(r: Readonly<Record<string, number>>): string {
 export function formatNotice(e: TrainEvent): string | null {
   switch (e.kind) {
     case 'backend':
-      return `backend: ${e.backend}${e.detail ? ` (${e.detail})` : ''}`;
+      return `backend: ${e.backend}${e.detail ? ` (${e.detail})` : ''}${e.rollouts ? `\nrollouts: ${e.rollouts}` : ''}`;
     case 'evaluation': {
       const m = numbers(e.metrics);
       return `evaluation at step ${formatCount(e.step)}: ${e.label}${m ? `: ${m}` : ''}`;
