@@ -2,6 +2,7 @@ import { HonestGoal } from '../../agents/attention-market/index.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { evaluatePlay, type MatchupOptions, type PlayOutcome } from '../evaluate.js';
 import { rewardMetric } from '../profiles/index.js';
+import { parsePairs, trainsAll } from '../self-play/config.js';
 import { AgentActor, DeviatorActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
 import type { SelfPlayTrainer } from '../self-play/trainer.js';
 import type { Stat } from '../stats.js';
@@ -49,15 +50,25 @@ export function summaryEvaluation(trainer: SelfPlayTrainer, matchup: MatchupOpti
     cell('goal #0 honest, others honest, vs greedy users', [honest(), greedy()], 'goal0Utility', goal0);
     return cells;
   }
-  for (const side of sides) {
-    const others = sides.filter((s) => s !== side).map((s) => `${profile.reference[s]} ${s}`).join(', ');
+  // Only the sides that learned are judged; a side that did not learn plays as in training
+  // (the baseline the opponents setting names), else its reference agent.
+  const learned = trainsAll(trainer.config) ? sides : sides.filter((s) => s === trainer.config.train);
+  const partner = (s: string): { actor: RoleActor; name: string } => {
+    const named = parsePairs(trainer.config.opponents).find(([side]) => side === s)?.[1];
+    const name = named && named !== 'policy' ? named : profile.reference[s];
+    return { actor: named && named !== 'policy' ? new AgentActor(profile.baselines[s][named]()) : reference(s), name };
+  };
+  for (const side of learned) {
+    const others = sides.filter((s) => s !== side).map((s) => `${partner(s).name} ${s}`).join(', ');
     const vs = others ? ` vs ${others}` : '';
     const pick = (r: PlayOutcome) => r.reward[side];
-    cell(`trained ${side}${vs}`, sides.map((s) => (s === side ? trained(s) : reference(s))), rewardMetric(side), pick);
-    cell(`${profile.reference[side]} ${side}${vs}`, sides.map((s) => reference(s)), rewardMetric(side), pick);
+    cell(`trained ${side}${vs}`, sides.map((s) => (s === side ? trained(s) : partner(s).actor)), rewardMetric(side), pick);
+    cell(`${profile.reference[side]} ${side}${vs}`, sides.map((s) => (s === side ? reference(s) : partner(s).actor)), rewardMetric(side), pick);
   }
+  const rest = sides.filter((s) => !learned.includes(s)).map((s) => `, ${partner(s).name} ${s}`).join('');
+  const trainedLabel = learned.length === sides.length ? 'trained, every side' : `trained ${learned.join(', ')}${rest}`;
   for (const metric of profile.headline ?? []) {
-    cell(`trained, every side`, sides.map((s) => trained(s)), metric, (r) => r.metrics[metric]);
+    cell(trainedLabel, sides.map((s) => (learned.includes(s) ? trained(s) : partner(s).actor)), metric, (r) => r.metrics[metric]);
     cell(`references, every side`, sides.map((s) => reference(s)), metric, (r) => r.metrics[metric]);
   }
   return cells;
