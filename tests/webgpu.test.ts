@@ -25,7 +25,7 @@ import {
 } from '../agents/backend/index.js';
 import { CategoricalHead, GaussianHead, PlackettLuceHead } from '../agents/policy/heads/index.js';
 import { buildNetwork, type NetworkSpec } from '../agents/policy/networks.js';
-import { relErr, runOn, T } from './fixtures/backend-compare.js';
+import { elementwiseCases, relErr, runOn, T } from './fixtures/backend-compare.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const IN_CI = Boolean(process.env.CI);
@@ -186,32 +186,7 @@ describe.skipIf(!started && !IN_CI)(`webgpu agrees with cpu (relative error < ${
   });
 
   it('elementwise ops, reductions, softmax and logSoftmax, with gradients', async () => {
-    const x = () => [T([33, 17], 30, -3, 3)];
-    const pos = () => [T([33, 17], 31, 0.1, 4)];
-    const unary: [string, () => tf.Tensor[], (a: tf.Tensor) => tf.Tensor][] = [
-      ['tanh', x, (a) => tf.tanh(a)],
-      ['relu', x, (a) => tf.relu(a)],
-      ['exp', x, (a) => tf.exp(a)],
-      ['log', pos, (a) => tf.log(a)],
-      ['sqrt', pos, (a) => tf.sqrt(a)],
-      ['square', x, (a) => tf.square(a)],
-      ['abs', x, (a) => tf.abs(a)],
-      ['clipByValue', x, (a) => tf.clipByValue(a, -1.5, 0.7)],
-      ['softmax', x, (a) => tf.softmax(a)],
-      ['logSoftmax', x, (a) => tf.logSoftmax(a)],
-      ['logSumExp axis -1', x, (a) => tf.logSumExp(a, -1)],
-      ['sum axis 0', x, (a) => tf.sum(a, 0)],
-      ['mean axis -1 keepDims', x, (a) => tf.mean(a, -1, true)],
-      ['max axis -1', x, (a) => tf.max(a, -1)],
-      ['slice', x, (a) => tf.slice(a, [3, 2], [20, 11])],
-      ['transpose', x, (a) => tf.transpose(a)],
-    ];
-    for (const [name, inputs, f] of unary) await agreeWithGrads(name, inputs, f);
-    const two = () => [T([33, 17], 32, -2, 2), T([33, 17], 33, -2, 2)];
-    await agreeWithGrads('minimum', two, (a, b) => tf.minimum(a, b));
-    await agreeWithGrads('div', () => [T([33, 17], 34), T([33, 17], 35, 0.5, 2)], (a, b) => tf.div(a, b));
-    await agreeWithGrads('where', two, (a, b) => tf.where(tf.greater(T([33, 17], 36), 0), a, b));
-    await agreeWithGrads('concat axis 1', () => [T([5, 7], 39), T([5, 9], 40)], (a, b) => tf.concat([a, b], 1));
+    for (const [name, inputs, f] of elementwiseCases()) await agreeWithGrads(name, inputs, f);
   });
 
   it('gather and its gradient, oneHot, topk, argMax', async () => {
