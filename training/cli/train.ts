@@ -52,7 +52,7 @@ export const BACKEND_FLAG = {
 
 export const trainSpec: CommandSpec = {
   name: 'train',
-  summary: 'train π_user and π_goal by self-play; progress, checkpoints, a summary table',
+  summary: 'train one policy per side of any env by self-play (π_user and π_goal, providers, …); progress, checkpoints, a summary table',
   usage: [
     'train <id> [--steps N] [--seed S] [--backend NAME] [--out DIR] [--config FILE.json] [--set key=value ...] [--option key=value ...] [--json]',
     'train [<id>] --resume CKPT [--steps N] [--out DIR]',
@@ -82,7 +82,7 @@ export const trainSpec: CommandSpec = {
     'Every setting (--set key=value, or a key of the --config JSON object):',
     ...settingRows(),
     '',
-    `Env options (--option key=value): buddy-gym list ${ATTENTION_MARKET_ID}`,
+    'Env options (--option key=value): buddy-gym list <id>',
   ],
   flags: [
     { name: 'steps', type: 'string', value: '<N>', doc: `total env steps of the run: ${describeAllowed(trainSchema.steps)} (default ${trainSchema.steps.default})` },
@@ -119,6 +119,7 @@ export const trainSpec: CommandSpec = {
     `buddy-gym train ${ATTENTION_MARKET_ID}`,
     `buddy-gym train ${ATTENTION_MARKET_ID} --steps 100000 --backend wasm --out runs/first --set hidden=128`,
     `buddy-gym train ${ATTENTION_MARKET_ID} --schedule alternating --population --config my-settings.json`,
+    'buddy-gym train trade-market-v0 --set train=price-setter --set opponents=consumer=demand-curve',
     'buddy-gym train --resume runs/first/checkpoints/step-000000016384 --steps 200000',
   ],
 };
