@@ -3,7 +3,7 @@
 //   persuasion  providers trained by self-play in emergent-alignment-v0, kg-single vs two-opposed
 //   trade       a price-setter trained against demand-curve consumers (fixed and random economies)
 //   consensus   generator and discriminator trained by self-play, vs the initial and ER policies
-// Usage: node --import tsx scripts/measure-games.ts persuasion|trade|consensus [--iterations N] [--backend B]
+// Usage: node --import tsx scripts/measure-games.ts persuasion|trade|consensus [--iterations N] [--hidden H] [--backend B]
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../agents/backend/index.js';
 import { EquilibriumRankingAgent, InitialPolicyAgent } from '../agents/consensus-game/index.js';
@@ -13,7 +13,7 @@ import { AgentActor, PolicyActor, type RoleActor } from '../training/self-play/a
 import { parseTrainConfig, type TrainConfig } from '../training/self-play/config.js';
 import { SelfPlayTrainer } from '../training/self-play/trainer.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { iterations: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { iterations: { type: 'string' }, hidden: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
 const game = positionals[0];
 if (!['persuasion', 'trade', 'consensus'].includes(game)) {
   console.error('usage: node --import tsx scripts/measure-games.ts persuasion|trade|consensus [--iterations N] [--backend B]');
@@ -48,7 +48,7 @@ if (game === 'trade') {
   const fixed = { weightMin: 1, weightMax: 1, supplyPerConsumerMin: 1, supplyPerConsumerMax: 1 };
   for (const [label, economy, iterations] of [['fixed economy (p* = 1)', fixed, 40], ['economy drawn every episode', {}, 150]] as const) {
     const options = { goods: 1, timing: 'price-first', reward: 'balance', ...economy };
-    const settings = { train: 'price-setter', opponents: 'consumer=demand-curve', numEnvs: 32, learningRate: 3e-3, hidden: 32, minibatchSize: 256, logStdInit: -1 };
+    const settings = { train: 'price-setter', opponents: 'consumer=demand-curve', numEnvs: 32, learningRate: 3e-3, hidden: Number(values.hidden ?? 32), minibatchSize: 256, logStdInit: -1 };
     const t = train('trade-market-v0', options, settings, Number(values.iterations ?? iterations));
     const actors = t.sides.map((s) => (s === 'consumer' ? new AgentActor(new DemandCurveConsumer()) : mode(t, s)));
     log(`${label}: ${show(evaluate('trade-market-v0', options, actors, t.T), ['priceError', 'meanPrice', 'meanEquilibriumPrice', 'welfareGap'])}`);
