@@ -76,10 +76,10 @@ describe('train settings that depend on the env', () => {
     expect(r.err).toMatch(/the price-setter side has no baseline "oracle-ish"; its agents are policy, tatonnement, fixed/);
   });
 
-  it('refuses population mode outside the attention market', async () => {
-    const r = await cli('train', 'consensus-game-v0', ...TINY, '--population', '--steps', '8', '--out', join(tmp, 'bad-pop'));
+  it('refuses population mode where there are not two sides', async () => {
+    const r = await cli('train', 'emergent-alignment-v0', ...TINY, '--population', '--steps', '8', '--out', join(tmp, 'bad-pop'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/population mode \(PSRO\) needs a two-sided payoff table/);
+    expect(r.err).toMatch(/population mode \(PSRO\) needs a two-sided payoff table and emergent-alignment-v0 has 1 side\(s\)/);
   });
 
   it('trains one side against a baseline opponent', async () => {

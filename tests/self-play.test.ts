@@ -37,33 +37,46 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('self-play training', () => {
-  it.each([
+  const GAMES: [string, string, object][] = [
+    ['attention market', 'attention-market-v0', ENV],
+    ['trade market', 'trade-market-v0', { rounds: 4 }],
+    ['consensus game', 'consensus-game-v0', { rounds: 4 }],
+    ['persuasion', 'emergent-alignment-v0', { rounds: 4 }],
+  ];
+  const SCHEDULES = [
     ['simultaneous', {}],
     ['alternating', { schedule: 'alternating', alternateEvery: 1 }],
     ['population', { population: true, alternateEvery: 1, snapshotEvery: 2, populationSize: 3 }],
     ['reinforce', { learner: 'reinforce' }],
-  ] as const)('resumes bit for bit (%s): 2N iterations straight = N, save, resume, N more', async (_name, over) => {
+  ] as const;
+  // Every schedule on the flagship; on the other games every schedule they offer (population: two sides).
+  const CASES = GAMES.flatMap(([game, id, env]) =>
+    SCHEDULES.filter(([name]) => id === 'attention-market-v0' || name !== 'reinforce')
+      .filter(([name]) => name !== 'population' || id !== 'emergent-alignment-v0')
+      .map(([name, over]) => [`${game}, ${name}`, id, env, over] as const),
+  );
+  it.each(CASES)('resumes bit for bit (%s): 2N iterations straight = N, save, resume, N more', async (_name, id, env, over) => {
     const N = 3;
     const straightBus = new MetricBus({ replay: 0 });
     const straightEvents = collect(straightBus);
-    const straight = new SelfPlayTrainer('attention-market-v0', ENV, tiny(over), straightBus);
+    const straight = new SelfPlayTrainer(id, env, tiny(over), straightBus);
     for (let i = 0; i < 2 * N; i++) straight.iterate();
 
     const firstBus = new MetricBus({ replay: 0 });
     const firstEvents = collect(firstBus);
-    const first = new SelfPlayTrainer('attention-market-v0', ENV, tiny(over), firstBus);
+    const first = new SelfPlayTrainer(id, env, tiny(over), firstBus);
     for (let i = 0; i < N; i++) first.iterate();
-    const ckpt = join(dir, `resume-${_name}`);
+    const ckpt = join(dir, `resume-${_name.replace(/[^a-z]+/g, '-')}`);
     await saveTrainer(first, ckpt);
     first.dispose();
 
     const secondBus = new MetricBus({ replay: 0 });
     const secondEvents = collect(secondBus);
-    const second = await restoreTrainer(ckpt, undefined, secondBus, 'attention-market-v0');
+    const second = await restoreTrainer(ckpt, undefined, secondBus, id);
     for (let i = 0; i < N; i++) second.iterate();
     await settle();
 
-    for (const side of ['user', 'goal'] as const) {
+    for (const side of straight.sides) {
       const a = straight.policies[side].getWeights();
       const b = second.policies[side].getWeights();
       expect(b.length).toBe(a.length);
@@ -71,6 +84,7 @@ describe('self-play training', () => {
     }
     expect(deterministic([...firstEvents, ...secondEvents])).toEqual(deterministic(straightEvents));
     expect(straightEvents.filter((e) => e.kind === 'update').length).toBeGreaterThan(0);
+    if ('population' in over) expect(straightEvents.filter((e) => e.kind === 'evaluation' && Number.isFinite(e.metrics.nashConv)).length).toBeGreaterThan(0);
     straight.dispose();
     second.dispose();
   });

@@ -40,12 +40,13 @@ export function checkpointContents(trainer: SelfPlayTrainer): { contents: Checkp
   for (const side of trainer.sides) policies[side] = { spec: trainer.policies[side].spec, model: trainer.policies[side].model };
   const snapshots: Policy[] = [];
   if (trainer.population) {
-    for (const side of ['user', 'goal'] as const) {
-      for (const member of trainer.population.list(side)) {
-        const p = new Policy(trainer.policies[side].spec, { initSeed: 0 });
+    // Snapshots are saved under the Population's slot names: user@<id> (rows), goal@<id> (columns).
+    for (const slot of ['user', 'goal'] as const) {
+      for (const member of trainer.population.list(slot)) {
+        const p = new Policy(trainer.policies[trainer.tableSide(slot)].spec, { initSeed: 0 });
         p.setWeights(member.payload);
         snapshots.push(p);
-        policies[`${side}@${member.id}`] = { spec: p.spec, model: p.model };
+        policies[`${slot}@${member.id}`] = { spec: p.spec, model: p.model };
       }
     }
   }

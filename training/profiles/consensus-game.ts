@@ -34,7 +34,7 @@ export const consensusGameProfile: TrainingProfile = {
   reference: { generator: 'initial', discriminator: 'initial' },
   entropyCoef: { generator: 0, discriminator: 0 },
   best: { metric: rewardMetric('generator'), higherIsBetter: true },
-  population: false,
+  population: true,
   headline: ['agreement', 'accuracy', 'generatorERDistance'],
   metricLabels: {
     agreement: 'agreement 1[v^ = v]',

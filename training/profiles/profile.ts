@@ -28,7 +28,7 @@ export interface TrainingProfile {
   readonly alternation?: readonly string[];
   /** The checkpoint kept as best: an episode metric (a round metric or `<side>Reward`) and its direction. */
   readonly best: { readonly metric: string; readonly higherIsBetter: boolean };
-  /** Population mode (PSRO) needs a two-sided payoff table; profiles that support it say so. */
+  /** Whether population mode (PSRO) is offered: it needs two sides, whose payoff table it builds. */
   readonly population: boolean;
   /** Round metrics the train summary evaluates for the trained profile and for the references (e.g. the user's gap). */
   readonly headline?: readonly string[];
@@ -72,6 +72,6 @@ export function genericProfile(envId: string, roles: readonly RoleSpec[]): Train
     reference,
     entropyCoef,
     best: { metric: rewardMetric(roles[0].name), higherIsBetter: true },
-    population: false,
+    population: roles.length === 2,
   };
 }

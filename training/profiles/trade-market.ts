@@ -14,7 +14,7 @@ export const tradeMarketProfile: TrainingProfile = {
   reference: { 'price-setter': 'tatonnement', consumer: 'demand-curve' },
   entropyCoef: { 'price-setter': 0, consumer: 0 },
   best: { metric: 'priceError', higherIsBetter: false },
-  population: false,
+  population: true,
   headline: ['priceError', 'disequilibrium', 'welfareGap'],
   metricLabels: {
     priceError: 'relative price error |p - p*| / p*',

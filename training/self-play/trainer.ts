@@ -56,10 +56,11 @@ export interface IterationResult {
  * is its TrainingProfile. Schedules:
  * - `simultaneous`: every side learns every iteration from the same episode;
  * - `alternating`: K iterations of one side against the others frozen, then K of the next;
- * - `population` (PSRO, two-sided envs whose profile allows it): as alternating, but the
- *   frozen side is a snapshot drawn from the meta-game equilibrium of the population; every
- *   `snapshotEvery` iterations both current policies join the population and the empirical
- *   payoff table is extended and re-solved.
+ * - `population` (PSRO, two-sided envs): as alternating, but the frozen side is a snapshot
+ *   drawn from the meta-game equilibrium of the population; every `snapshotEvery`
+ *   iterations both current policies join the population and the empirical payoff table
+ *   is extended and re-solved. The table's rows are the first side that takes turns (the
+ *   attention market's users), its columns the other.
  * Metrics stream on `bus.events$`.
  */
 export class SelfPlayTrainer {
@@ -74,6 +75,8 @@ export class SelfPlayTrainer {
   population: Population<Float32Array[]> | null;
   readonly T: number;
   private readonly role: Record<Side, number> = {};
+  /** The payoff table's row and column sides (two-sided envs); the Population calls them user and goal. */
+  private readonly table: Readonly<Record<PopulationSide, Side>> | null;
   private readonly opponents: Record<Side, Policy> = {};
   private readonly baselines: Record<Side, RoleActor> = {};
   private readonly rng: { sample: Rng; shuffle: Rng; opponents: Rng };
@@ -106,8 +109,10 @@ export class SelfPlayTrainer {
     };
     if (!trainsAll(config)) known(config.train, 'train');
     if (config.population && (!this.profile.population || this.sides.length !== 2)) {
-      throw problem('population', `population mode (PSRO) needs a two-sided payoff table, implemented for attention-market-v0; for ${envId} use the simultaneous or alternating schedule`);
+      throw problem('population', `population mode (PSRO) needs a two-sided payoff table and ${envId} has ${this.sides.length === 2 ? 'a profile without one' : `${this.sides.length} side(s)`}; use the simultaneous or alternating schedule`);
     }
+    const order = this.profile.alternation ?? this.sides;
+    this.table = this.sides.length === 2 ? { user: order[0], goal: order[1] } : null;
     const coefs = entropyCoefs(config, this.profile.entropyCoef);
     for (const side of Object.keys(coefs)) known(side, 'entropyCoef');
     for (const [side, agent] of parsePairs(config.opponents)) {
@@ -275,7 +280,7 @@ export class SelfPlayTrainer {
   private frozen(side: Side): Policy {
     const opponent = this.opponents[side];
     if (this.population) {
-      const member = this.population.sampleOpponent(side as PopulationSide, this.rng.opponents);
+      const member = this.population.sampleOpponent(this.tableSlot(side), this.rng.opponents);
       opponent.setWeights(member.payload);
     } else {
       opponent.setWeights(this.policies[side].getWeights());
@@ -283,31 +288,46 @@ export class SelfPlayTrainer {
     return opponent;
   }
 
+  /** The Population's name for a side: its rows are "user", its columns "goal" (the attention market's words). */
+  tableSlot(side: Side): PopulationSide {
+    if (!this.table) throw new Error(`${this.envId} has no two-sided payoff table`);
+    return side === this.table.user ? 'user' : 'goal';
+  }
+
+  /** The side a Population slot stands for. */
+  tableSide(slot: PopulationSide): Side {
+    if (!this.table) throw new Error(`${this.envId} has no two-sided payoff table`);
+    return this.table[slot];
+  }
+
   /** Adds both current policies to the population, fills the payoff table, re-solves it. */
   private snapshot(): void {
     const pop = this.population!;
-    // Only the attention market's profile allows population mode: its sides are the table's.
-    for (const side of ['user', 'goal'] as const) pop.add(side, this.policies[side].getWeights(), { iteration: this.iteration });
+    const row = this.tableSide('user');
+    const col = this.tableSide('goal');
+    pop.add('user', this.policies[row].getWeights(), { iteration: this.iteration });
+    pop.add('goal', this.policies[col].getWeights(), { iteration: this.iteration });
     const evalRng = new Rng(this.config.seed + this.iteration, 104);
     for (const { user, goal } of pop.missingPayoffs()) {
-      const u = this.opponents.user;
-      const g = this.opponents.goal;
-      u.setWeights(pop.get('user', user).payload);
-      g.setWeights(pop.get('goal', goal).payload);
+      const r = this.opponents[row];
+      const c = this.opponents[col];
+      r.setWeights(pop.get('user', user).payload);
+      c.setWeights(pop.get('goal', goal).payload);
       const actors: RoleActor[] = [];
-      actors[this.role.goal] = new PolicyActor(g);
-      actors[this.role.user] = new PolicyActor(u);
+      actors[this.role[row]] = new PolicyActor(r);
+      actors[this.role[col]] = new PolicyActor(c);
       const stats = this.evaluate(actors, evalRng);
-      pop.setPayoff(user, goal, stats.meanReward[this.role.user], stats.meanReward[this.role.goal], this.config.numEnvs);
+      pop.setPayoff(user, goal, stats.meanReward[this.role[row]], stats.meanReward[this.role[col]], this.config.numEnvs);
     }
     pop.solve();
     const nash = pop.nashConv();
+    const gain = (side: Side) => rewardMetric(side).replace(/Reward$/, 'Gain');
     this.bus.emit({
       kind: 'evaluation',
       iteration: this.iteration,
       step: this.step,
       label: 'population meta-game (NashConv of its equilibrium)',
-      metrics: { nashConv: nash.nashConv, userGain: nash.rowGain, goalGain: nash.colGain, members: pop.size('user') },
+      metrics: { nashConv: nash.nashConv, [gain(row)]: nash.rowGain, [gain(col)]: nash.colGain, members: pop.size('user') },
     });
   }
 
