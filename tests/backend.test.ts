@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elementwiseCases, relErr, runOn, T } from './fixtures/backend-compare.js';
+import { adamMlpSteps, elementwiseCases, relErr, runOn, T } from './fixtures/backend-compare.js';
 import {
   BACKEND_NAMES,
   formatBackendReport,
@@ -262,27 +262,6 @@ describe('wasm agrees with cpu (relative error < 1e-5)', () => {
   });
 
   it('an MLP trained by Adam for a few steps: losses and weights', async () => {
-    await agree('adam mlp', () => {
-      const model = tf.sequential({
-        layers: [
-          tf.layers.dense({ inputShape: [16], units: 32, activation: 'relu' }),
-          tf.layers.dense({ units: 32, activation: 'tanh' }),
-          tf.layers.dense({ units: 6 }),
-        ],
-      });
-      model.setWeights(model.getWeights().map((w, i) => T(w.shape, 70 + i, -0.4, 0.4)));
-      const optimizer = tf.train.adam(1e-2);
-      const x = T([96, 16], 80);
-      const labels = tf.oneHot(tf.tensor1d(Array.from({ length: 96 }, (_, i) => (i * 7) % 6), 'int32'), 6);
-      const losses: tf.Tensor[] = [];
-      for (let step = 0; step < 4; step++) {
-        const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x) as tf.Tensor) as tf.Scalar, true);
-        losses.push(loss!);
-      }
-      const out = [tf.stack(losses), ...model.getWeights().map((w) => w.clone())];
-      optimizer.dispose();
-      model.dispose();
-      return out;
-    });
+    await agree('adam mlp', adamMlpSteps);
   });
 });

@@ -25,7 +25,7 @@ import {
 } from '../agents/backend/index.js';
 import { CategoricalHead, GaussianHead, PlackettLuceHead } from '../agents/policy/heads/index.js';
 import { buildNetwork, type NetworkSpec } from '../agents/policy/networks.js';
-import { elementwiseCases, relErr, runOn, T } from './fixtures/backend-compare.js';
+import { adamMlpSteps, elementwiseCases, relErr, runOn, T } from './fixtures/backend-compare.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const IN_CI = Boolean(process.env.CI);
@@ -244,25 +244,7 @@ describe.skipIf(!started && !IN_CI)(`webgpu agrees with cpu (relative error < ${
   });
 
   it('an MLP trained by Adam for a few steps: losses and weights', async () => {
-    await agree('adam mlp', () => {
-      const model = tf.sequential({
-        layers: [
-          tf.layers.dense({ inputShape: [16], units: 32, activation: 'relu' }),
-          tf.layers.dense({ units: 32, activation: 'tanh' }),
-          tf.layers.dense({ units: 6 }),
-        ],
-      });
-      model.setWeights(model.getWeights().map((w, i) => T(w.shape, 70 + i, -0.4, 0.4)));
-      const optimizer = tf.train.adam(1e-2);
-      const x = T([96, 16], 80);
-      const labels = tf.oneHot(tf.tensor1d(Array.from({ length: 96 }, (_, i) => (i * 7) % 6), 'int32'), 6);
-      const losses: tf.Tensor[] = [];
-      for (let step = 0; step < 4; step++) losses.push(optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x) as tf.Tensor) as tf.Scalar, true)!);
-      const out = [tf.stack(losses), ...model.getWeights().map((w) => w.clone())];
-      optimizer.dispose();
-      model.dispose();
-      return out;
-    });
+    await agree('adam mlp', adamMlpSteps);
   });
 });
 

@@ -2,7 +2,7 @@ import { HonestGoal } from '../../agents/attention-market/index.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { evaluatePlay, type MatchupOptions, type PlayOutcome } from '../evaluate.js';
 import { rewardMetric } from '../profiles/index.js';
-import { parsePairs, trainsAll } from '../self-play/config.js';
+import { trainsAll } from '../self-play/config.js';
 import { AgentActor, DeviatorActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
 import type { SelfPlayTrainer } from '../self-play/trainer.js';
 import type { Stat } from '../stats.js';
@@ -53,11 +53,7 @@ export function summaryEvaluation(trainer: SelfPlayTrainer, matchup: MatchupOpti
   // Only the sides that learned are judged; a side that did not learn plays as in training
   // (the baseline the opponents setting names), else its reference agent.
   const learned = trainsAll(trainer.config) ? sides : sides.filter((s) => s === trainer.config.train);
-  const partner = (s: string): { actor: RoleActor; name: string } => {
-    const named = parsePairs(trainer.config.opponents).find(([side]) => side === s)?.[1];
-    const name = named && named !== 'policy' ? named : profile.reference[s];
-    return { actor: named && named !== 'policy' ? new AgentActor(profile.baselines[s][named]()) : reference(s), name };
-  };
+  const partner = (s: string): { actor: RoleActor; name: string } => trainer.baseline(s) ?? { actor: reference(s), name: profile.reference[s] };
   for (const side of learned) {
     const others = sides.filter((s) => s !== side).map((s) => `${partner(s).name} ${s}`).join(', ');
     const vs = others ? ` vs ${others}` : '';

@@ -78,7 +78,8 @@ export class SelfPlayTrainer {
   /** The payoff table's row and column sides (two-sided envs); the Population calls them user and goal. */
   private readonly table: Readonly<Record<PopulationSide, Side>> | null;
   private readonly opponents: Record<Side, Policy> = {};
-  private readonly baselines: Record<Side, RoleActor> = {};
+  /** The baseline agents the `opponents` setting names, with those names. */
+  private readonly baselines: Record<Side, { name: string; actor: RoleActor }> = {};
   private readonly rng: { sample: Rng; shuffle: Rng; opponents: Rng };
   iteration = 0;
   step = 0;
@@ -120,7 +121,7 @@ export class SelfPlayTrainer {
       if (agent === 'policy') continue;
       const make = this.profile.baselines[side]?.[agent];
       if (!make) throw problem('opponents', `the ${side} side has no baseline "${agent}"; its agents are policy, ${Object.keys(this.profile.baselines[side] ?? {}).join(', ')}`);
-      this.baselines[side] = new AgentActor(make());
+      this.baselines[side] = { name: agent, actor: new AgentActor(make()) };
     }
     const specs = this.profile.policySpecs(roles, config, options);
     this.sides.forEach((side, r) => {
@@ -211,7 +212,7 @@ export class SelfPlayTrainer {
         const head = this.policies[side].head;
         trajectories[r] = new Trajectory(this.T, this.vec.numEnvs * role.count, this.policies[side].obsSize, head.actionSize, head.actionDtype === 'int32');
       } else {
-        actors[r] = this.baselines[side] ?? new PolicyActor(this.frozen(side));
+        actors[r] = this.baselines[side]?.actor ?? new PolicyActor(this.frozen(side));
         trajectories[r] = null;
       }
     }
@@ -404,8 +405,8 @@ export class SelfPlayTrainer {
     this.summary = state.summary;
   }
 
-  /** The baseline agent playing `side` when it does not learn, if the `opponents` setting names one. */
-  baseline(side: Side): RoleActor | undefined {
+  /** The baseline agent (and its name) playing `side` when it does not learn, if the `opponents` setting names one. */
+  baseline(side: Side): { name: string; actor: RoleActor } | undefined {
     return this.baselines[side];
   }
 
