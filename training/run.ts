@@ -1,6 +1,6 @@
 import { selectBackend, type BackendName, type BackendReport } from '../agents/backend/index.js';
 import { Policy } from '../agents/policy/policy.js';
-import { CheckpointStore, disposeCheckpoint, loadCheckpoint, restoreOptimizer, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
+import { CheckpointStore, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
 import { MetricBus } from './metrics/bus.js';
 import { attachSinks } from './metrics/sinks/attach.js';
 import { Population } from './population/index.js';
@@ -35,7 +35,7 @@ export interface TrainRunResult {
  * Everything a checkpoint of this trainer holds: both policies, their optimisers,
  * population snapshots (as models made for the save: call `dispose` after it), the trainer JSON.
  */
-export function checkpointContents(trainer: SelfPlayTrainer): { contents: CheckpointContents; dispose(): void } {
+export async function checkpointContents(trainer: SelfPlayTrainer): Promise<{ contents: CheckpointContents; dispose(): void }> {
   const policies: CheckpointContents['policies'] = {};
   for (const side of trainer.sides) policies[side] = { spec: trainer.policies[side].spec, model: trainer.policies[side].model };
   const snapshots: Policy[] = [];
@@ -50,15 +50,19 @@ export function checkpointContents(trainer: SelfPlayTrainer): { contents: Checkp
       }
     }
   }
+  const optimizers = await Promise.all(trainer.sides.map((side) => trainer.learners[side].exportOptimizer()));
   return {
     contents: {
       envId: trainer.envId,
       envOptions: trainer.envOptions ?? {},
       policies,
-      optimizers: Object.fromEntries(trainer.sides.map((side) => [side, trainer.learners[side].optimizer])),
+      optimizers: Object.fromEntries(trainer.sides.map((side, i) => [side, optimizers[i].optimizer])),
       trainer: trainer.state(),
     },
-    dispose: () => snapshots.forEach((p) => p.dispose()),
+    dispose: () => {
+      snapshots.forEach((p) => p.dispose());
+      for (const o of optimizers) if (o.owned) o.optimizer.dispose();
+    },
   };
 }
 
@@ -70,8 +74,8 @@ export async function restoreTrainer(dir: string, steps: number | undefined, bus
     const config = parseTrainConfig({ ...state.config, steps: steps ?? state.config.steps }, 'resumed train config');
     const trainer = new SelfPlayTrainer(loaded.manifest.envId, state.envOptions, config, bus);
     for (const side of trainer.sides) {
-      trainer.policies[side].model.setWeights(loaded.policies[side].model.getWeights());
-      await restoreOptimizer(trainer.learners[side].optimizer, loaded, side);
+      trainer.policies[side].setWeights(loaded.policies[side].model.getWeights().map((w) => w.dataSync() as Float32Array));
+      await trainer.learners[side].restoreOptimizer(loaded, side);
     }
     trainer.restoreState(state);
     if (trainer.population && state.population) {
@@ -106,7 +110,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const store = new CheckpointStore(o.out, { keepLast: trainer.config.keepLast, bestMetric: best.metric, higherIsBetter: best.higherIsBetter });
   let checkpoint = o.resume ?? '';
   const save = async () => {
-    const c = checkpointContents(trainer);
+    const c = await checkpointContents(trainer);
     const { path, isBest } = await store.save(trainer.step, c.contents, { [best.metric]: trainer.summary[best.metric] ?? Number.NaN }).finally(c.dispose);
     checkpoint = path;
     bus.emit({ kind: 'checkpoint', iteration: trainer.iteration, step: trainer.step, path, best: isBest });
@@ -127,7 +131,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
 
 /** Saves the trainer's state as one checkpoint folder (outside a run's store). */
 export async function saveTrainer(trainer: SelfPlayTrainer, dir: string): Promise<void> {
-  const c = checkpointContents(trainer);
+  const c = await checkpointContents(trainer);
   await saveCheckpoint(dir, c.contents).finally(c.dispose);
 }
 

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Policy } from '../../agents/policy/policy.js';
+import { restoreOptimizer, type LoadedCheckpoint } from '../../checkpoints/index.js';
 import type { Rng } from '../../envs/core/rng.js';
 import { checkTensorBatch, explainedVariance, explainedVarianceOf, gatherRows, normalizeTensor, varianceParts, type Batch, type TensorBatch, type UpdateStats } from './batch.js';
 import { applyClippedGradients } from './gradients.js';
+import type { Learner } from './learner.js';
 
 /**
  * Proximal policy optimisation with a clipped surrogate (Schulman et al. 2017), written to
@@ -38,7 +40,7 @@ export const PPO_DEFAULTS: PpoConfig = {
   clipValueLoss: false,
 };
 
-export class PpoLearner {
+export class PpoLearner implements Learner {
   readonly optimizer: tf.Optimizer;
 
   constructor(
@@ -134,6 +136,18 @@ export class PpoLearner {
       gradNorm: mean(out[5]),
       explainedVariance: explainedVarianceOf(out[6], out[7]),
     };
+  }
+
+  exportOptimizer(): Promise<{ optimizer: tf.Optimizer; owned: boolean }> {
+    return Promise.resolve({ optimizer: this.optimizer, owned: false });
+  }
+
+  restoreOptimizer(loaded: LoadedCheckpoint, name: string): Promise<void> {
+    return restoreOptimizer(this.optimizer, loaded, name);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
   }
 
   /** One Adam step on one minibatch; returns its statistics. */

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Policy } from '../../agents/policy/policy.js';
+import { restoreOptimizer, type LoadedCheckpoint } from '../../checkpoints/index.js';
 import type { Rng } from '../../envs/core/rng.js';
 import { checkTensorBatch, explainedVariance, explainedVarianceOf, normalizeTensor, varianceParts, type Batch, type TensorBatch, type UpdateStats } from './batch.js';
 import { applyClippedGradients } from './gradients.js';
+import type { Learner } from './learner.js';
 import { normalize } from './ppo.js';
 
 /**
@@ -19,7 +21,7 @@ export interface ReinforceConfig {
 
 export const REINFORCE_DEFAULTS: ReinforceConfig = { learningRate: 1e-3, valueCoef: 0.5, entropyCoef: 0.01, maxGradNorm: 0.5 };
 
-export class ReinforceLearner {
+export class ReinforceLearner implements Learner {
   readonly optimizer: tf.Optimizer;
 
   constructor(
@@ -27,6 +29,18 @@ export class ReinforceLearner {
     readonly config: ReinforceConfig = REINFORCE_DEFAULTS,
   ) {
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
+  }
+
+  exportOptimizer(): Promise<{ optimizer: tf.Optimizer; owned: boolean }> {
+    return Promise.resolve({ optimizer: this.optimizer, owned: false });
+  }
+
+  restoreOptimizer(loaded: LoadedCheckpoint, name: string): Promise<void> {
+    return restoreOptimizer(this.optimizer, loaded, name);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
   }
 
   update(batch: Batch, _rng: Rng): UpdateStats {

@@ -36,6 +36,12 @@ export const trainSchema = {
     'auto',
     'where episodes are played: host (the typed-array vector env), device (the tensor env, attention-market-v0 only: on a GPU nothing leaves it but metric scalars), auto (device on a GPU backend, host otherwise)',
   ),
+  engine: oneOf(
+    ['auto', 'fused', 'tfjs'] as const,
+    'auto',
+    'what computes the policies: fused (WebAssembly SIMD kernels on the CPU, PPO only; several times faster than tfjs on a CPU backend), tfjs (the tfjs backend), auto (fused for PPO on a CPU backend, tfjs on a GPU backend and for REINFORCE)',
+  ),
+  threads: int(0, 0, 64, 'threads of the fused engine (0: one per core, at most 4); results do not depend on it'),
   checkpointEvery: int(16, 1, 1_000_000_000, 'iterations between checkpoints (one is always written at the end)'),
   keepLast: int(3, 1, 1000, 'checkpoints kept besides the best'),
 } as const;

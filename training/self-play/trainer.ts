@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { Policy } from '../../agents/policy/policy.js';
+import { fusedRuntime } from '../../agents/policy/fused/runtime.js';
+import { Policy, type PolicyEngine } from '../../agents/policy/policy.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { DeviceSelfPlay } from '../device/self-play.js';
 import { OptionError } from '../../envs/core/errors.js';
@@ -8,6 +10,8 @@ import { restoreKernel, snapshotKernel } from '../../envs/core/snapshot.js';
 import type { VecEnv } from '../../envs/core/vector-env.js';
 import { makeVec, spec as envSpec } from '../../envs/registry.js';
 import type { Batch, UpdateStats } from '../learners/batch.js';
+import { FusedPpoLearner } from '../learners/fused-ppo.js';
+import type { Learner } from '../learners/learner.js';
 import { PpoLearner, PPO_DEFAULTS } from '../learners/ppo.js';
 import { ReinforceLearner, REINFORCE_DEFAULTS } from '../learners/reinforce.js';
 import { ReturnScaler, type ReturnScalerState } from '../learners/return-scaler.js';
@@ -21,8 +25,6 @@ import { Trajectory } from './trajectory.js';
 
 /** A side is a role of the env (goal, user, provider, consumer, ...): one shared policy each. */
 export type Side = string;
-
-type Learner = PpoLearner | ReinforceLearner;
 
 /** Everything that is not weights or optimiser moments: the checkpoint's trainer JSON. */
 export interface TrainerState {
@@ -88,6 +90,8 @@ export class SelfPlayTrainer {
   summary: Record<string, number> = {};
   /** Where episodes are played, and why (the `rollout` setting, the backend and the env decide). */
   readonly rollout: { kind: 'host' | 'device'; reason: string };
+  /** What computes the policies, and why (the `engine` setting, the backend, the learner and the rollouts decide). */
+  readonly engine: { kind: PolicyEngine; reason: string };
   private device: DeviceSelfPlay | null = null;
 
   constructor(
@@ -123,16 +127,37 @@ export class SelfPlayTrainer {
       if (!make) throw problem('opponents', `the ${side} side has no baseline "${agent}"; its agents are policy, ${Object.keys(this.profile.baselines[side] ?? {}).join(', ')}`);
       this.baselines[side] = { name: agent, actor: new AgentActor(make()) };
     }
+    this.population = config.population ? new Population<Float32Array[]>({ maxSize: config.populationSize, solver: config.metaSolver }) : null;
+    this.rollout = this.chooseRollout();
+    this.engine = this.chooseEngine();
+    if (this.engine.kind === 'fused') fusedRuntime().threads = fusedThreads(config.threads);
     const specs = this.profile.policySpecs(roles, config, options);
     this.sides.forEach((side, r) => {
       this.policies[side] = new Policy(specs[r], { initSeed: policySeed(config.seed, r) });
+      if (this.engine.kind === 'fused') this.policies[side].useFused();
       this.learners[side] = this.makeLearner(this.policies[side], coefs[side] ?? 0.01);
       this.opponents[side] = this.policies[side].clone();
       this.scalers[side] = new ReturnScaler();
     });
     this.rng = { sample: new Rng(config.seed, 101), shuffle: new Rng(config.seed, 102), opponents: new Rng(config.seed, 103) };
-    this.population = config.population ? new Population<Float32Array[]>({ maxSize: config.populationSize, solver: config.metaSolver }) : null;
-    this.rollout = this.chooseRollout();
+  }
+
+  /**
+   * The fused engine computes PPO's policies on the CPU several times faster than tfjs's wasm
+   * or cpu backend (BENCHMARKS.md, `npm run bench`): `auto` takes it unless the episodes are
+   * played on the device (a GPU backend) or the learner is REINFORCE, which only tfjs runs.
+   */
+  private chooseEngine(): { kind: PolicyEngine; reason: string } {
+    const c = this.config;
+    const unsupported = c.learner !== 'ppo' ? `the ${c.learner} learner runs on tfjs` : this.rollout.kind === 'device' ? 'device rollouts keep the policies on the device' : null;
+    if (c.engine === 'fused') {
+      if (unsupported) throw new OptionError('train settings', 'engine', c.engine, `the fused engine is not available here: ${unsupported}; use "tfjs" or "auto"`);
+      return { kind: 'fused', reason: 'fused (WebAssembly SIMD kernels), as the engine setting asks' };
+    }
+    if (c.engine === 'tfjs') return { kind: 'tfjs', reason: `tfjs (${tf.getBackend()}), as the engine setting asks` };
+    if (unsupported) return { kind: 'tfjs', reason: `tfjs (${tf.getBackend()}): ${unsupported}` };
+    if (onGpu()) return { kind: 'tfjs', reason: `tfjs (${onGpu()})` };
+    return { kind: 'fused', reason: `fused (WebAssembly SIMD kernels, ${fusedThreads(c.threads)} thread(s): faster than tfjs on ${tf.getBackend()}, a CPU backend, by the bench)` };
   }
 
   /**
@@ -250,7 +275,7 @@ export class SelfPlayTrainer {
     const t1 = performance.now();
     const updates: Partial<Record<Side, UpdateStats>> = {};
     try {
-      for (const side of learning) updates[side] = this.learners[side].updateFromTensors(played.batches[side as 'goal' | 'user']!, this.rng.shuffle);
+      for (const side of learning) updates[side] = (this.learners[side] as PpoLearner | ReinforceLearner).updateFromTensors(played.batches[side as 'goal' | 'user']!, this.rng.shuffle);
     } finally {
       played.dispose();
     }
@@ -357,7 +382,8 @@ export class SelfPlayTrainer {
     if (c.learner === 'reinforce') {
       return new ReinforceLearner(policy, { ...REINFORCE_DEFAULTS, learningRate: c.learningRate, valueCoef: c.valueCoef, entropyCoef, maxGradNorm: c.maxGradNorm });
     }
-    return new PpoLearner(policy, {
+    const ppo = this.engine.kind === 'fused' ? FusedPpoLearner : PpoLearner;
+    return new ppo(policy, {
       ...PPO_DEFAULTS,
       learningRate: c.learningRate,
       epochs: c.epochs,
@@ -413,9 +439,9 @@ export class SelfPlayTrainer {
   dispose(): void {
     this.device?.dispose();
     for (const side of this.sides) {
+      this.learners[side].dispose();
       this.policies[side].dispose();
       this.opponents[side].dispose();
-      this.learners[side].optimizer.dispose();
     }
   }
 }
@@ -424,6 +450,11 @@ export class SelfPlayTrainer {
 /** The initial-weights seed of role r's policy (goal 2s+1, user 2s+2 in the attention market, as before). */
 function policySeed(seed: number, r: number): number {
   return seed * 2 + 1 + r;
+}
+
+/** Threads of the fused engine: the setting, or (0) one per core, at most 4. */
+export function fusedThreads(setting: number): number {
+  return setting > 0 ? setting : Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** The GPU the current tfjs backend computes on, in words, or null on a CPU backend. */
