@@ -22,6 +22,10 @@ export class FusedPpoLearner implements Learner {
   private rows = 0;
   private dParams = 0;
   private dValue = 0;
+  /** Per-row log-probabilities, entropies and ∂L/∂logp of the minibatch (reused). */
+  private logp = new Float64Array(0);
+  private ent = new Float64Array(0);
+  private dLogp = new Float64Array(0);
 
   constructor(
     readonly policy: Policy,
@@ -39,6 +43,9 @@ export class FusedPpoLearner implements Learner {
     this.obsPtr = rt.alloc(mb * this.twin.obsSize);
     this.dParams = rt.alloc(mb * this.twin.head.paramSize);
     this.dValue = rt.alloc(mb);
+    this.logp = new Float64Array(mb);
+    this.ent = new Float64Array(mb);
+    this.dLogp = new Float64Array(mb);
   }
 
   update(batch: Batch, rng: Rng): UpdateStats {
@@ -94,10 +101,8 @@ export class FusedPpoLearner implements Learner {
     const out = net.forward(this.obsPtr, mb, true, true);
     const params = rt.f32(out.params, mb * head.paramSize);
     const value = rt.f32(out.value, mb);
-    const logp = new Float64Array(mb);
-    const ent = new Float64Array(mb);
+    const { logp, ent, dLogp } = this;
     head.evaluate(params, mb, actions, logp, ent);
-    const dLogp = new Float64Array(mb);
     const dValue = rt.f32(this.dValue, mb);
     let policyLoss = 0;
     let valueLoss = 0;

@@ -47,6 +47,7 @@ export class PpoLearner implements Learner {
     readonly policy: Policy,
     readonly config: PpoConfig = PPO_DEFAULTS,
   ) {
+    if (policy.engine !== 'tfjs') throw new Error(`PpoLearner: policy "${policy.spec.name}" runs on the ${policy.engine} engine; this learner updates tfjs variables (use FusedPpoLearner)`);
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
   }
 

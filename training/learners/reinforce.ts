@@ -28,6 +28,7 @@ export class ReinforceLearner implements Learner {
     readonly policy: Policy,
     readonly config: ReinforceConfig = REINFORCE_DEFAULTS,
   ) {
+    if (policy.engine !== 'tfjs') throw new Error(`ReinforceLearner: policy "${policy.spec.name}" runs on the ${policy.engine} engine; this learner updates tfjs variables (use FusedPpoLearner)`);
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
   }
 

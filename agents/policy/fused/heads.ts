@@ -29,6 +29,7 @@ const gumbel = (u: number) => -Math.log(-Math.log(u < U_MIN ? U_MIN : u > U_MAX 
 /** Params [mean (size), logStd (size)]; logStd clamped, with zero gradient outside the clamp (tfjs clipByValue). */
 export class FusedGaussianHead implements FusedHead {
   readonly paramSize: number;
+  private inv = new Float64Array(0);
 
   constructor(
     readonly actionSize: number,
@@ -59,12 +60,13 @@ export class FusedGaussianHead implements FusedHead {
 
   evaluate(params: Float32Array, n: number, actions: Float32Array | Int32Array, logProb: Float64Array, entropy: Float64Array | null): void {
     const S = this.actionSize;
+    const inv = this.inverseStd(params, n);
     for (let i = 0; i < n; i++) {
       let lp = 0;
       let h = 0;
       for (let d = 0; d < S; d++) {
         const ls = this.ls(params[i * 2 * S + S + d]);
-        const z = (actions[i * S + d] - params[i * 2 * S + d]) * Math.exp(-ls);
+        const z = (actions[i * S + d] - params[i * 2 * S + d]) * inv[i * S + d];
         lp += -0.5 * z * z - ls - HALF_LOG_2PI;
         h += ls + HALF_LOG_2PI_E;
       }
@@ -75,42 +77,68 @@ export class FusedGaussianHead implements FusedHead {
 
   backward(params: Float32Array, n: number, actions: Float32Array | Int32Array, dLogProb: Float64Array, dEntropy: number, dParams: Float32Array): void {
     const S = this.actionSize;
+    const inv = this.inverseStd(params, n);
     for (let i = 0; i < n; i++) {
       const g = dLogProb[i];
       for (let d = 0; d < S; d++) {
         const raw = params[i * 2 * S + S + d];
-        const ls = this.ls(raw);
-        const inv = Math.exp(-ls);
-        const z = (actions[i * S + d] - params[i * 2 * S + d]) * inv;
-        dParams[i * 2 * S + d] = g * z * inv;
+        const z = (actions[i * S + d] - params[i * 2 * S + d]) * inv[i * S + d];
+        dParams[i * 2 * S + d] = g * z * inv[i * S + d];
         dParams[i * 2 * S + S + d] = raw >= this.logStdMin && raw <= this.logStdMax ? g * (z * z - 1) + dEntropy : 0;
       }
     }
   }
+
+  /** e^(−logσ) per row and dimension; the exp is reused while a row's logStd repeats the previous row's (a state-independent logStd). */
+  private inverseStd(params: Float32Array, n: number): Float64Array {
+    const S = this.actionSize;
+    if (this.inv.length < n * S) this.inv = new Float64Array(n * S);
+    for (let i = 0; i < n; i++) {
+      for (let d = 0; d < S; d++) {
+        const raw = params[i * 2 * S + S + d];
+        this.inv[i * S + d] = i > 0 && raw === params[(i - 1) * 2 * S + S + d] ? this.inv[(i - 1) * S + d] : Math.exp(-this.ls(raw));
+      }
+    }
+    return this.inv;
+  }
 }
 
-/** Log-softmax of row i of `s` (n items) into `ls`; returns the logsumexp. */
-function logSoftmaxRow(s: Float32Array, off: number, n: number, ls: Float64Array, mask: Uint8Array | null): number {
+/**
+ * Log-softmax of the n logits at s[off ..] into `ls` (−∞ where `mask` is set), their
+ * probabilities into `p`; returns the entropy −Σ p log p, from one exp per item.
+ */
+function logSoftmaxRow(s: Float32Array, off: number, n: number, ls: Float64Array, p: Float64Array, mask: Uint8Array | null): number {
   let max = -Infinity;
   for (let j = 0; j < n; j++) if (!mask?.[j] && s[off + j] > max) max = s[off + j];
   let sum = 0;
-  for (let j = 0; j < n; j++) if (!mask?.[j]) sum += Math.exp(s[off + j] - max);
-  const lse = max + Math.log(sum);
-  for (let j = 0; j < n; j++) ls[j] = mask?.[j] ? -Infinity : s[off + j] - lse;
-  return lse;
-}
-
-/** Entropy −Σ p log p of a log-softmax (masked entries −∞ count 0). */
-function entropyOf(ls: Float64Array, n: number): number {
-  let h = 0;
-  for (let j = 0; j < n; j++) if (ls[j] > -Infinity) h -= Math.exp(ls[j]) * ls[j];
-  return h;
+  let dot = 0;
+  for (let j = 0; j < n; j++) {
+    if (mask?.[j]) continue;
+    const e = Math.exp(s[off + j] - max);
+    p[j] = e;
+    sum += e;
+    dot += e * (s[off + j] - max);
+  }
+  const logSum = Math.log(sum);
+  for (let j = 0; j < n; j++) {
+    if (mask?.[j]) {
+      ls[j] = -Infinity;
+      p[j] = 0;
+    } else {
+      ls[j] = s[off + j] - max - logSum;
+      p[j] /= sum;
+    }
+  }
+  return logSum - dot / sum;
 }
 
 /** Softmax over n logits; actions are 0-based indices [n, 1]. */
 export class FusedCategoricalHead implements FusedHead {
   readonly actionSize = 1;
+  /** evaluate's log-softmax and probabilities [n, K] and entropies [n], for backward. */
   private ls = new Float64Array(0);
+  private p = new Float64Array(0);
+  private h = new Float64Array(0);
 
   constructor(readonly paramSize: number) {}
 
@@ -141,24 +169,26 @@ export class FusedCategoricalHead implements FusedHead {
 
   evaluate(params: Float32Array, n: number, actions: Float32Array | Int32Array, logProb: Float64Array, entropy: Float64Array | null): void {
     const K = this.paramSize;
-    if (this.ls.length < K) this.ls = new Float64Array(K);
+    if (this.ls.length < n * K) {
+      this.ls = new Float64Array(n * K);
+      this.p = new Float64Array(n * K);
+      this.h = new Float64Array(n);
+    }
     for (let i = 0; i < n; i++) {
-      logSoftmaxRow(params, i * K, K, this.ls, null);
+      const ls = this.ls.subarray(i * K, i * K + K);
+      this.h[i] = logSoftmaxRow(params, i * K, K, ls, this.p.subarray(i * K, i * K + K), null);
       const a = actions[i];
-      logProb[i] = Number.isInteger(a) && a >= 0 && a < K ? this.ls[a] : -Infinity;
-      if (entropy) entropy[i] = entropyOf(this.ls, K);
+      logProb[i] = Number.isInteger(a) && a >= 0 && a < K ? ls[a] : -Infinity;
+      if (entropy) entropy[i] = this.h[i];
     }
   }
 
-  backward(params: Float32Array, n: number, actions: Float32Array | Int32Array, dLogProb: Float64Array, dEntropy: number, dParams: Float32Array): void {
+  backward(_params: Float32Array, n: number, actions: Float32Array | Int32Array, dLogProb: Float64Array, dEntropy: number, dParams: Float32Array): void {
     const K = this.paramSize;
-    const ls = this.ls;
     for (let i = 0; i < n; i++) {
-      logSoftmaxRow(params, i * K, K, ls, null);
-      const h = entropyOf(ls, K);
       for (let j = 0; j < K; j++) {
-        const p = Math.exp(ls[j]);
-        dParams[i * K + j] = dLogProb[i] * ((j === actions[i] ? 1 : 0) - p) - dEntropy * p * (ls[j] + h);
+        const p = this.p[i * K + j];
+        dParams[i * K + j] = dLogProb[i] * ((j === actions[i] ? 1 : 0) - p) - dEntropy * p * (this.ls[i * K + j] + this.h[i]);
       }
     }
   }
@@ -170,8 +200,12 @@ export class FusedCategoricalHead implements FusedHead {
  */
 export class FusedPlackettLuceHead implements FusedHead {
   readonly paramSize: number;
+  readonly actionSize: number;
+  /** evaluate's per row and step: log-softmax and probabilities over the items left [n, k, N] (−∞ and 0 for taken ones), entropy [n, k]. */
   private ls = new Float64Array(0);
-  private mask = new Uint8Array(0);
+  private p = new Float64Array(0);
+  private h = new Float64Array(0);
+  private taken = new Uint8Array(0);
   private pert = new Float64Array(0);
 
   constructor(
@@ -180,32 +214,23 @@ export class FusedPlackettLuceHead implements FusedHead {
   ) {
     this.paramSize = n;
     this.actionSize = k;
-  }
-
-  readonly actionSize: number;
-
-  private buffers(): void {
-    if (this.ls.length < this.n) {
-      this.ls = new Float64Array(this.n);
-      this.mask = new Uint8Array(this.n);
-      this.pert = new Float64Array(this.n);
-    }
+    this.taken = new Uint8Array(n);
+    this.pert = new Float64Array(n);
   }
 
   /** The k largest of `v` (length n) in decreasing order, lower index first on ties, into actions[i·k ..]. */
   private topk(v: Float64Array, actions: Float32Array | Int32Array, i: number): void {
     const { n, k } = this;
-    this.mask.fill(0);
+    this.taken.fill(0);
     for (let c = 0; c < k; c++) {
       let best = -1;
-      for (let j = 0; j < n; j++) if (!this.mask[j] && (best < 0 || v[j] > v[best])) best = j;
-      this.mask[best] = 1;
+      for (let j = 0; j < n; j++) if (!this.taken[j] && (best < 0 || v[j] > v[best])) best = j;
+      this.taken[best] = 1;
       actions[i * k + c] = best;
     }
   }
 
   sample(params: Float32Array, n: number, noise: Float32Array, actions: Float32Array | Int32Array, logProb: Float32Array): void {
-    this.buffers();
     const N = this.n;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < N; j++) this.pert[j] = params[i * N + j] + gumbel(noise[i * N + j]);
@@ -217,7 +242,6 @@ export class FusedPlackettLuceHead implements FusedHead {
   }
 
   mode(params: Float32Array, n: number, actions: Float32Array | Int32Array): void {
-    this.buffers();
     const N = this.n;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < N; j++) this.pert[j] = params[i * N + j];
@@ -226,46 +250,51 @@ export class FusedPlackettLuceHead implements FusedHead {
   }
 
   evaluate(params: Float32Array, n: number, actions: Float32Array | Int32Array, logProb: Float64Array, entropy: Float64Array | null): void {
-    this.buffers();
     const { n: N, k } = this;
+    if (this.ls.length < n * k * N) {
+      this.ls = new Float64Array(n * k * N);
+      this.p = new Float64Array(n * k * N);
+      this.h = new Float64Array(n * k);
+    }
     for (let i = 0; i < n; i++) {
-      this.mask.fill(0);
+      this.taken.fill(0);
       let lp = 0;
       let h = 0;
       for (let c = 0; c < k; c++) {
         const a = actions[i * k + c];
-        if (!(Number.isInteger(a) && a >= 0 && a < N) || this.mask[a]) {
+        if (!(Number.isInteger(a) && a >= 0 && a < N) || this.taken[a]) {
           lp = -Infinity; // out of range or repeated: probability 0
           break;
         }
-        logSoftmaxRow(params, i * N, N, this.ls, this.mask);
-        lp += this.ls[a];
-        if (entropy) h += entropyOf(this.ls, N);
-        this.mask[a] = 1;
+        const at = (i * k + c) * N;
+        const ls = this.ls.subarray(at, at + N);
+        const hc = logSoftmaxRow(params, i * N, N, ls, this.p.subarray(at, at + N), this.taken);
+        this.h[i * k + c] = hc;
+        lp += ls[a];
+        h += hc;
+        this.taken[a] = 1;
       }
       logProb[i] = lp;
       if (entropy) entropy[i] = h;
     }
   }
 
-  backward(params: Float32Array, n: number, actions: Float32Array | Int32Array, dLogProb: Float64Array, dEntropy: number, dParams: Float32Array): void {
-    this.buffers();
+  backward(_params: Float32Array, n: number, actions: Float32Array | Int32Array, dLogProb: Float64Array, dEntropy: number, dParams: Float32Array): void {
     const { n: N, k } = this;
-    const ls = this.ls;
     for (let i = 0; i < n; i++) {
       const row = i * N;
+      const g = dLogProb[i];
       for (let j = 0; j < N; j++) dParams[row + j] = 0;
-      this.mask.fill(0);
       for (let c = 0; c < k; c++) {
         const a = actions[i * k + c];
-        logSoftmaxRow(params, row, N, ls, this.mask);
-        const h = entropyOf(ls, N);
+        const base = (i * k + c) * N;
+        const hc = this.h[i * k + c];
         for (let j = 0; j < N; j++) {
-          if (this.mask[j]) continue;
-          const p = Math.exp(ls[j]);
-          dParams[row + j] += dLogProb[i] * ((j === a ? 1 : 0) - p) - dEntropy * p * (ls[j] + h);
+          const ls = this.ls[base + j];
+          if (ls === -Infinity) continue; // taken before this step
+          const p = this.p[base + j];
+          dParams[row + j] += g * ((j === a ? 1 : 0) - p) - dEntropy * p * (ls + hc);
         }
-        this.mask[a] = 1;
       }
     }
   }

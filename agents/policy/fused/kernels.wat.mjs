@@ -11,6 +11,9 @@
 //       Y[i,j] = (flags&2 ? Y[i,j] : 0) + (B ? B[⌊i/bdiv⌋·bstride + j] : 0) + Σ_p X[i,p]·W[p,j]
 //       for i in [m0,m1); flags&1 applies tanh. (bstride 0, bdiv 1: one bias row for all.)
 //   gemv(X,ldx, w, b, y, m0,m1, k)          y[i] = b + Σ_p X[i,p]·w[p]
+//   pool_features(obs,ldo, pool,q,mem, P,D,f, entry,ew, shared,sw, t0,t1)
+//       the pool scorer's factorised inputs for transitions t in [t0,t1): entry rows
+//       [e, e⊙q, memory] (P per transition) and shared [q, pool mean] (the context is added apart)
 //   gemm_tn(X,ldx, D,ldd, G,ldg, m, p0,p1, n, flags)
 //       G[p,j] = (flags&2 ? G[p,j] : 0) + Σ_{i<m} X[i,p]·D[i,j]  for p in [p0,p1)   (Xᵀ·D)
 //   gemv_tn(X,ldx, d, g, m, p0,p1, flags)   g[p] = (flags&2 ? g[p] : 0) + Σ_{i<m} X[i,p]·d[i]
@@ -31,7 +34,8 @@ const splat = (v) => `(f32x4.splat (f32.const ${v}))`;
 
 /** tanh of the v128 in local `$v` (scratch locals $t2 $tp $tq), left in `$v`. */
 function tanhV(v) {
-  let s = `(local.set ${v} (f32x4.max ${splat(-TANH_CLAMP)} (f32x4.min ${splat(TANH_CLAMP)} (local.get ${v}))))\n`;
+  // pmin/pmax are one minps/maxps; min/max's NaN and ±0 rules cost V8 several instructions.
+  let s = `(local.set ${v} (f32x4.pmax (f32x4.pmin (local.get ${v}) ${splat(TANH_CLAMP)}) ${splat(-TANH_CLAMP)}))\n`;
   s += `(local.set $t2 (f32x4.mul (local.get ${v}) (local.get ${v})))\n`;
   s += `(local.set $tp ${splat(ALPHA[0])})\n`;
   for (let i = 1; i < ALPHA.length; i++) s += `(local.set $tp (f32x4.add (f32x4.mul (local.get $tp) (local.get $t2)) ${splat(ALPHA[i])}))\n`;
@@ -184,14 +188,14 @@ function tnBlock(R, V) {
   for (let r = 0; r < R; r++) {
     s += `(local.set $grow (i32.add (local.get $G) (i32.shl (i32.add (i32.mul (i32.add (local.get $p) (i32.const ${r})) (local.get $ldg)) (local.get $j)) (i32.const 2))))\n`;
     for (let c = 0; c < cols; c++) {
-      if (scalar) s += `(local.set ${acc(r, c)} (select (f32.load (local.get $grow)) (f32.const 0) (local.get $accum)))\n`;
-      else s += `(local.set ${acc(r, c)} (select (v128.load offset=${c * 16} (local.get $grow)) (v128.const i32x4 0 0 0 0) (local.get $accum)))\n`;
+      if (scalar) s += `(local.set ${acc(r, c)} (select (f32.load (local.get $grow)) (f32.const 0) (local.get $load)))\n`;
+      else s += `(local.set ${acc(r, c)} (select (v128.load offset=${c * 16} (local.get $grow)) (v128.const i32x4 0 0 0 0) (local.get $load)))\n`;
     }
   }
-  s += `(local.set $xp (i32.add (local.get $X) (i32.shl (local.get $p) (i32.const 2))))\n`;
-  s += `(local.set $dp (i32.add (local.get $D) (i32.shl (local.get $j) (i32.const 2))))\n`;
-  s += `(local.set $i (i32.const 0))\n`;
-  s += `(block $ei (loop $li (br_if $ei (i32.ge_u (local.get $i) (local.get $m)))\n`;
+  s += `(local.set $xp (i32.add (local.get $X) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $ldx)) (local.get $p)) (i32.const 2))))\n`;
+  s += `(local.set $dp (i32.add (local.get $D) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $ldd)) (local.get $j)) (i32.const 2))))\n`;
+  s += `(local.set $i (local.get $i0))\n`;
+  s += `(block $ei (loop $li (br_if $ei (i32.ge_u (local.get $i) (local.get $i1)))\n`;
   if (scalar) {
     s += `(local.set $ws (f32.load (local.get $dp)))\n`;
     for (let r = 0; r < R; r++) s += `(local.set ${acc(r, 0)} (f32.add (local.get ${acc(r, 0)}) (f32.mul (f32.load offset=${r * 4} (local.get $xp)) (local.get $ws))))\n`;
@@ -224,9 +228,17 @@ function tnRowBlock(R) {
   return s;
 }
 
+/**
+ * Rows of X and D are taken in chunks of TN_CHUNK, every output block swept per chunk: the
+ * chunk stays in cache while the blocks reuse it. Each G element still sums over i in
+ * increasing order (its accumulator is stored and reloaded between chunks), so the result
+ * is bit-identical to one sweep.
+ */
+const TN_CHUNK = 128;
+
 function gemmTn() {
   let locals = '(local $i i32) (local $j i32) (local $p i32) (local $xp i32) (local $dp i32) (local $grow i32) (local $xrb i32) (local $drb i32)';
-  locals += ' (local $accum i32) (local $x v128) (local $w0 v128) (local $w1 v128) (local $ws f32)';
+  locals += ' (local $accum i32) (local $load i32) (local $i0 i32) (local $i1 i32) (local $x v128) (local $w0 v128) (local $w1 v128) (local $ws f32)';
   for (let r = 0; r < 4; r++) for (let c = 0; c < 2; c++) locals += ` (local $a${r}_${c} v128)`;
   for (let r = 0; r < 4; r++) locals += ` (local $a${r}_0s f32)`;
   return `(func (export "gemm_tn") (param $X i32) (param $ldx i32) (param $D i32) (param $ldd i32) (param $G i32) (param $ldg i32)
@@ -235,13 +247,19 @@ function gemmTn() {
   (local.set $accum (i32.and (local.get $flags) (i32.const 2)))
   (local.set $xrb (i32.shl (local.get $ldx) (i32.const 2)))
   (local.set $drb (i32.shl (local.get $ldd) (i32.const 2)))
-  (local.set $p (local.get $p0))
-  (block $e4 (loop $l4 (br_if $e4 (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $p1)))
+  (local.set $i0 (i32.const 0))
+  (block $ec (loop $lc
+    (local.set $i1 (select (i32.add (local.get $i0) (i32.const ${TN_CHUNK})) (local.get $m) (i32.lt_u (i32.add (local.get $i0) (i32.const ${TN_CHUNK})) (local.get $m))))
+    (local.set $load (i32.or (local.get $accum) (local.get $i0)))
+    (local.set $p (local.get $p0))
+    (block $e4 (loop $l4 (br_if $e4 (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $p1)))
 ${tnRowBlock(4)}
-    (local.set $p (i32.add (local.get $p) (i32.const 4))) (br $l4)))
-  (block $e1r (loop $l1r (br_if $e1r (i32.ge_u (local.get $p) (local.get $p1)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4))) (br $l4)))
+    (block $e1r (loop $l1r (br_if $e1r (i32.ge_u (local.get $p) (local.get $p1)))
 ${tnRowBlock(1)}
-    (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $l1r)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $l1r)))
+    (local.set $i0 (local.get $i1))
+    (br_if $lc (i32.lt_u (local.get $i0) (local.get $m)))))
 )`;
 }
 
@@ -273,6 +291,67 @@ function gemvTn() {
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $li)))
     (f32.store (i32.add (local.get $g) (i32.shl (local.get $p) (i32.const 2))) (local.get $s))
     (local.set $p (i32.add (local.get $p) (i32.const 1))) (br $l1)))
+)`;
+}
+
+
+/**
+ * pool_features: for transition t, entry e: entry[(tP+e)·ew ..] = [x, x⊙q, memory], and
+ * shared[t·sw ..] = [q, mean of the P entries]. Offsets pool, q, mem are columns of obs.
+ * Four columns of D at a time (D a multiple of 4), then scalars.
+ */
+function poolFeatures() {
+  return `(func (export "pool_features") (param $obs i32) (param $ldo i32) (param $pool i32) (param $q i32) (param $mem i32)
+    (param $P i32) (param $D i32) (param $f i32) (param $entry i32) (param $ew i32) (param $shared i32) (param $sw i32) (param $t0 i32) (param $t1 i32)
+  (local $t i32) (local $e i32) (local $d i32) (local $row i32) (local $src i32) (local $dst i32) (local $sh i32) (local $qp i32)
+  (local $x v128) (local $inv f32) (local $xs f32) ;; $inv holds P as a float
+  (local.set $inv (f32.convert_i32_u (local.get $P)))
+  (local.set $t (local.get $t0))
+  (block $et (loop $lt (br_if $et (i32.ge_u (local.get $t) (local.get $t1)))
+    (local.set $row (i32.add (local.get $obs) (i32.shl (i32.mul (local.get $t) (local.get $ldo)) (i32.const 2))))
+    (local.set $qp (i32.add (local.get $row) (i32.shl (local.get $q) (i32.const 2))))
+    (local.set $sh (i32.add (local.get $shared) (i32.shl (i32.mul (local.get $t) (local.get $sw)) (i32.const 2))))
+    ;; shared: q, and the mean accumulated below from zero
+    (local.set $d (i32.const 0))
+    (block $ed (loop $ld (br_if $ed (i32.ge_u (local.get $d) (local.get $D)))
+      (f32.store (i32.add (local.get $sh) (i32.shl (local.get $d) (i32.const 2))) (f32.load (i32.add (local.get $qp) (i32.shl (local.get $d) (i32.const 2)))))
+      (f32.store (i32.add (local.get $sh) (i32.shl (i32.add (local.get $D) (local.get $d)) (i32.const 2))) (f32.const 0))
+      (local.set $d (i32.add (local.get $d) (i32.const 1))) (br $ld)))
+    (local.set $e (i32.const 0))
+    (block $ee (loop $le (br_if $ee (i32.ge_u (local.get $e) (local.get $P)))
+      (local.set $src (i32.add (local.get $row) (i32.shl (i32.add (local.get $pool) (i32.mul (local.get $e) (local.get $D))) (i32.const 2))))
+      (local.set $dst (i32.add (local.get $entry) (i32.shl (i32.mul (i32.add (i32.mul (local.get $t) (local.get $P)) (local.get $e)) (local.get $ew)) (i32.const 2))))
+      (local.set $d (i32.const 0))
+      (block $ed4 (loop $ld4 (br_if $ed4 (i32.gt_u (i32.add (local.get $d) (i32.const 4)) (local.get $D)))
+        (local.set $x (v128.load (i32.add (local.get $src) (i32.shl (local.get $d) (i32.const 2)))))
+        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $d) (i32.const 2))) (local.get $x))
+        (v128.store (i32.add (local.get $dst) (i32.shl (i32.add (local.get $D) (local.get $d)) (i32.const 2)))
+          (f32x4.mul (local.get $x) (v128.load (i32.add (local.get $qp) (i32.shl (local.get $d) (i32.const 2))))))
+        (v128.store (i32.add (local.get $sh) (i32.shl (i32.add (local.get $D) (local.get $d)) (i32.const 2)))
+          (f32x4.add (local.get $x) (v128.load (i32.add (local.get $sh) (i32.shl (i32.add (local.get $D) (local.get $d)) (i32.const 2))))))
+        (local.set $d (i32.add (local.get $d) (i32.const 4))) (br $ld4)))
+      (block $ed1 (loop $ld1 (br_if $ed1 (i32.ge_u (local.get $d) (local.get $D)))
+        (local.set $xs (f32.load (i32.add (local.get $src) (i32.shl (local.get $d) (i32.const 2)))))
+        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $d) (i32.const 2))) (local.get $xs))
+        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (local.get $D) (local.get $d)) (i32.const 2)))
+          (f32.mul (local.get $xs) (f32.load (i32.add (local.get $qp) (i32.shl (local.get $d) (i32.const 2))))))
+        (f32.store (i32.add (local.get $sh) (i32.shl (i32.add (local.get $D) (local.get $d)) (i32.const 2)))
+          (f32.add (local.get $xs) (f32.load (i32.add (local.get $sh) (i32.shl (i32.add (local.get $D) (local.get $d)) (i32.const 2))))))
+        (local.set $d (i32.add (local.get $d) (i32.const 1))) (br $ld1)))
+      ;; memory features of this entry
+      (local.set $d (i32.const 0))
+      (block $ef (loop $lf (br_if $ef (i32.ge_u (local.get $d) (local.get $f)))
+        (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.shl (local.get $D) (i32.const 1)) (local.get $d)) (i32.const 2)))
+          (f32.load (i32.add (local.get $row) (i32.shl (i32.add (i32.add (local.get $mem) (i32.mul (local.get $e) (local.get $f))) (local.get $d)) (i32.const 2)))))
+        (local.set $d (i32.add (local.get $d) (i32.const 1))) (br $lf)))
+      (local.set $e (i32.add (local.get $e) (i32.const 1))) (br $le)))
+    ;; mean = sum / P
+    (local.set $d (i32.const 0))
+    (block $em (loop $lm (br_if $em (i32.ge_u (local.get $d) (local.get $D)))
+      (local.set $src (i32.add (local.get $sh) (i32.shl (i32.add (local.get $D) (local.get $d)) (i32.const 2))))
+      (f32.store (local.get $src) (f32.div (f32.load (local.get $src)) (local.get $inv)))
+      (local.set $d (i32.add (local.get $d) (i32.const 1))) (br $lm)))
+    (local.set $t (i32.add (local.get $t) (i32.const 1))) (br $lt)))
 )`;
 }
 
@@ -437,6 +516,7 @@ ${gemv()}
 ${gemmTn()}
 ${gemvTn()}
 ${colsum()}
+${poolFeatures()}
 ${groupSum()}
 ${tanhBwd()}
 ${adam()}

@@ -98,32 +98,10 @@ export class PoolScorerNet implements FusedNet {
     // features: per entry [e, e⊙q, memory], per transition [q, pool mean, context]
     const entry = s.get('entry', rows * EW);
     const shared = s.get('shared', n * SW);
-    const o = rt.f32(obs, n * obsSize);
-    const fe = rt.f32(entry, rows * EW);
+    rt.split('pool_features', [obs, obsSize, spec.poolOffset, spec.estimateOffset, spec.memoryOffset ?? 0, P, D, f, entry, EW, shared, SW, 0, n], rows * EW);
     const fs = rt.f32(shared, n * SW);
     const c = rt.f32(ctx, n * CTX_UNITS);
-    for (let t = 0; t < n; t++) {
-      const ob = t * obsSize;
-      const q = ob + spec.estimateOffset;
-      const sh = t * SW;
-      for (let d = 0; d < D; d++) {
-        fs[sh + d] = o[q + d];
-        fs[sh + D + d] = 0;
-      }
-      for (let e = 0; e < P; e++) {
-        const src = ob + spec.poolOffset + e * D;
-        const dst = (t * P + e) * EW;
-        for (let d = 0; d < D; d++) {
-          const x = o[src + d];
-          fe[dst + d] = x;
-          fe[dst + D + d] = x * o[q + d];
-          fs[sh + D + d] += x;
-        }
-        for (let m = 0; m < f; m++) fe[dst + 2 * D + m] = o[ob + spec.memoryOffset! + e * f + m];
-      }
-      for (let d = 0; d < D; d++) fs[sh + D + d] /= P;
-      for (let u = 0; u < CTX_UNITS; u++) fs[sh + 2 * D + u] = c[t * CTX_UNITS + u];
-    }
+    for (let t = 0; t < n; t++) fs.set(c.subarray(t * CTX_UNITS, (t + 1) * CTX_UNITS), t * SW + 2 * D);
     // first layer: shared part once per transition (with the bias), entries on top of it
     const wEntry = s.get('wEntry', EW * H0);
     const wShared = s.get('wShared', SW * H0);

@@ -20,6 +20,7 @@ export interface Kernels {
   gemm_tn(X: number, ldx: number, D: number, ldd: number, G: number, ldg: number, m: number, p0: number, p1: number, n: number, flags: number): void;
   gemv_tn(X: number, ldx: number, d: number, g: number, m: number, p0: number, p1: number, flags: number): void;
   colsum(D: number, ldd: number, m: number, n: number, out: number, flags: number): void;
+  pool_features(obs: number, ldo: number, pool: number, q: number, mem: number, P: number, D: number, f: number, entry: number, ew: number, shared: number, sw: number, t0: number, t1: number): void;
   group_sum(D: number, ldd: number, groups: number, size: number, n: number, out: number, ldo: number): void;
   tanh_bwd(D: number, H: number, count: number): void;
   adam(P: number, G: number, M: number, V: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, count: number): void;
@@ -33,7 +34,7 @@ export const TANH = 1;
 export const ACCUMULATE = 2;
 
 /** Kernels that may be split across threads: the index of their range arguments [lo, hi). */
-export const SPLITTABLE = { gemm: 9, gemv: 5, gemm_tn: 7, gemv_tn: 5 } as const;
+export const SPLITTABLE = { gemm: 9, gemv: 5, gemm_tn: 7, gemv_tn: 5, pool_features: 12 } as const;
 export type SplittableKernel = keyof typeof SPLITTABLE;
 
 const PAGE = 65536;
