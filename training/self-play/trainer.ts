@@ -48,6 +48,9 @@ export interface IterationResult {
   learning: Side[];
   episode: EpisodeStats;
   updates: Partial<Record<Side, UpdateStats>>;
+  /** Wall time of the rollout and of the updates. */
+  rolloutMs: number;
+  updateMs: number;
 }
 
 /**
@@ -299,7 +302,7 @@ export class SelfPlayTrainer {
     this.bus.emit({ kind: 'iteration', ...base, totalSteps: c.steps, samplesPerSec: (this.stepsPerIteration / (t2 - t0)) * 1000, rolloutMs: t1 - t0, updateMs: t2 - t1 });
 
     if (this.population && this.iteration % c.snapshotEvery === 0) this.snapshot();
-    return { iteration: this.iteration, step: this.step, learning, episode, updates };
+    return { iteration: this.iteration, step: this.step, learning, episode, updates, rolloutMs: t1 - t0, updateMs: t2 - t1 };
   }
 
   /** The policy that plays a side while it does not learn: its current weights, or a population snapshot. */
