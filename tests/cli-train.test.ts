@@ -176,7 +176,7 @@ describe('buddy-gym train', () => {
     [['train', ID, '--num-envs', '0'], /--num-envs must be an integer in \[1, 4096\], got "0"/],
     [['train', ID, '--set', 'hidden'], /--set expects key=value, got "hidden"/],
     [['train', ID, '--set', 'colour=red'], /--set: unknown setting "colour"; the settings are steps, numEnvs/],
-    [['train', ID, '--set', 'learningRate=0'], /--set learningRate must be a finite number in \(0, 1\] \(Adam learning rate\), got "0"/],
+    [['train', ID, '--set', 'learningRate=0'], /--set learningRate must be a finite number in \(0, 1\] \(Adam learning rate of every side that learningRateBySide does not name\), got "0"/],
     [['train', ID, '--set', 'steps=8', '--steps', '16'], /--steps and --set steps both set steps; give it once/],
     [['train', ID, '--population', '--set', 'train=user'], /option "population" = true is not allowed: population mode trains both sides/],
     [['train', ID, '--option', 'dim=0'], /--option: .*option "dim" = 0 is not allowed: must be an integer in \[1, 1024\]/],

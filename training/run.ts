@@ -106,12 +106,12 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps });
   // With the backend: where episodes are played (the tensor env on a GPU, else the VecEnv).
   bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: backendReasons(backend), rollouts: trainer.rollout.reason });
-  const best = trainer.profile.best;
+  const best = trainer.best;
   const store = new CheckpointStore(o.out, { keepLast: trainer.config.keepLast, bestMetric: best.metric, higherIsBetter: best.higherIsBetter });
   let checkpoint = o.resume ?? '';
   const save = async () => {
     const c = await checkpointContents(trainer);
-    const { path, isBest } = await store.save(trainer.step, c.contents, { [best.metric]: trainer.summary[best.metric] ?? Number.NaN }).finally(c.dispose);
+    const { path, isBest } = await store.save(trainer.step, c.contents, { [best.metric]: trainer.bestValue() }).finally(c.dispose);
     checkpoint = path;
     bus.emit({ kind: 'checkpoint', iteration: trainer.iteration, step: trainer.step, path, best: isBest });
   };

@@ -578,7 +578,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     };
     writeFileSync(join(out, SUMMARY_FILE), JSON.stringify(summaryJson, null, 2) + '\n');
     if (values.json) io.out(JSON.stringify(summaryJson, null, 2));
-    else printSummary(io, summaryJson, trainer.config, { ...METRIC_LABELS, ...trainer.profile.metricLabels }, trainer.profile.best.metric);
+    else printSummary(io, summaryJson, trainer.config, { ...METRIC_LABELS, ...trainer.profile.metricLabels }, trainer.best.metric);
     return EXIT.ok;
   } finally {
     trainer.dispose();

@@ -41,6 +41,10 @@ export interface UpdateStats {
   clipFraction: number;
   gradNorm: number;
   explainedVariance: number;
+  /** The learning rate of the update. */
+  learningRate: number;
+  /** Minibatch steps taken (fewer than epochs × minibatches when a target KL stopped the update). */
+  minibatches: number;
 }
 
 /** Copies rows `idx[from .. to)` of a [n, width] array into `out` (minibatch gathering). */

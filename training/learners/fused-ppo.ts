@@ -6,7 +6,7 @@ import { restoreOptimizer, type LoadedCheckpoint } from '../../checkpoints/index
 import type { Rng } from '../../envs/core/rng.js';
 import { explainedVariance, gatherRows, type Batch, type UpdateStats } from './batch.js';
 import type { Learner } from './learner.js';
-import { normalize, shuffle, type PpoConfig } from './ppo.js';
+import { normalize, pastTargetKl, shuffle, type PpoConfig } from './ppo.js';
 
 /**
  * PpoLearner's update (ppo.ts: the same minibatches from the same shuffles, the same loss,
@@ -23,6 +23,7 @@ export class FusedPpoLearner implements Learner {
   private dParams = 0;
   private dValue = 0;
   /** Per-row log-probabilities, entropies and ∂L/∂logp of the minibatch (reused). */
+  private lr: number;
   private logp = new Float64Array(0);
   private ent = new Float64Array(0);
   private dLogp = new Float64Array(0);
@@ -33,6 +34,12 @@ export class FusedPpoLearner implements Learner {
   ) {
     this.twin = policy.useFused().fused;
     this.adam = new FusedAdam(this.twin.net.params, config.learningRate, 0.9, 0.999, 1e-5);
+    this.lr = config.learningRate;
+  }
+
+  /** The learning rate of the next updates (an annealing schedule sets it per iteration). */
+  setLearningRate(lr: number): void {
+    this.lr = lr;
   }
 
   private buffers(mb: number): void {
@@ -61,9 +68,10 @@ export class FusedPpoLearner implements Learner {
     const cols = { logProb: new Float32Array(mb), values: new Float32Array(mb), adv: new Float32Array(mb), ret: new Float32Array(mb) };
     const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFraction: 0, gradNorm: 0 };
     let steps = 0;
-    for (let epoch = 0; epoch < c.epochs; epoch++) {
+    let stop = false;
+    for (let epoch = 0; epoch < c.epochs && !stop; epoch++) {
       shuffle(idx, rng);
-      for (let start = 0; start + mb <= n; start += mb) {
+      for (let start = 0; start + mb <= n && !stop; start += mb) {
         gatherRows(batch.obs, obsSize, idx, start, start + mb, obs);
         gatherRows(batch.actions, actionSize, idx, start, start + mb, actions);
         gatherRows(batch.logProb, 1, idx, start, start + mb, cols.logProb);
@@ -74,6 +82,7 @@ export class FusedPpoLearner implements Learner {
         const stats = this.step(mb, actions, cols);
         for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] += stats[k];
         steps++;
+        stop = pastTargetKl(stats.approxKl, c.targetKl);
       }
     }
     const mean = (x: number) => x / Math.max(1, steps);
@@ -85,6 +94,8 @@ export class FusedPpoLearner implements Learner {
       clipFraction: mean(sums.clipFraction),
       gradNorm: mean(sums.gradNorm),
       explainedVariance: explainedVariance(batch.values, batch.returns, n),
+      learningRate: this.lr,
+      minibatches: steps,
     };
   }
 
@@ -144,7 +155,7 @@ export class FusedPpoLearner implements Learner {
     const norm = Math.sqrt(rt.k.sumsq(block.grads, block.size));
     const scale = Math.min(1, c.maxGradNorm / (norm + 1e-6));
     if (scale < 1) rt.k.scale(block.grads, scale, block.size);
-    this.adam.step();
+    this.adam.step(this.lr);
     this.twin.version++;
     return { policyLoss: policyLoss / mb, valueLoss: valueLoss / mb, entropy: entropy / mb, approxKl: approxKl / mb, clipFraction: clipped / mb, gradNorm: norm };
   }

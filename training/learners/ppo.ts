@@ -26,6 +26,8 @@ export interface PpoConfig {
   normalizeAdvantages: boolean;
   /** Clip the value loss around the old values, as PPO2 does. */
   clipValueLoss: boolean;
+  /** Stop the update once a minibatch's approximate KL exceeds 1.5 × targetKl (SB3's rule); 0: never. */
+  targetKl: number;
 }
 
 export const PPO_DEFAULTS: PpoConfig = {
@@ -38,10 +40,17 @@ export const PPO_DEFAULTS: PpoConfig = {
   maxGradNorm: 0.5,
   normalizeAdvantages: true,
   clipValueLoss: false,
+  targetKl: 0,
 };
+
+/** Whether an update stops after a minibatch with this approximate KL. */
+export function pastTargetKl(approxKl: number, targetKl: number): boolean {
+  return targetKl > 0 && approxKl > 1.5 * targetKl;
+}
 
 export class PpoLearner implements Learner {
   readonly optimizer: tf.Optimizer;
+  private lr: number;
 
   constructor(
     readonly policy: Policy,
@@ -49,6 +58,13 @@ export class PpoLearner implements Learner {
   ) {
     if (policy.engine !== 'tfjs') throw new Error(`PpoLearner: policy "${policy.spec.name}" runs on the ${policy.engine} engine; this learner updates tfjs variables (use FusedPpoLearner)`);
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
+    this.lr = config.learningRate;
+  }
+
+  /** The learning rate of the next updates (an annealing schedule sets it per iteration). */
+  setLearningRate(lr: number): void {
+    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.lr = lr;
   }
 
   update(batch: Batch, rng: Rng): UpdateStats {
@@ -62,10 +78,11 @@ export class PpoLearner implements Learner {
     const cols = { logProb: new Float32Array(mb), values: new Float32Array(mb), adv: new Float32Array(mb), ret: new Float32Array(mb) };
     const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFraction: 0, gradNorm: 0 };
     let steps = 0;
+    let stop = false;
 
-    for (let epoch = 0; epoch < c.epochs; epoch++) {
+    for (let epoch = 0; epoch < c.epochs && !stop; epoch++) {
       shuffle(idx, rng);
-      for (let start = 0; start + mb <= n; start += mb) {
+      for (let start = 0; start + mb <= n && !stop; start += mb) {
         gatherRows(batch.obs, obsSize, idx, start, start + mb, obs);
         gatherRows(batch.actions, actionSize, idx, start, start + mb, actions);
         gatherRows(batch.logProb, 1, idx, start, start + mb, cols.logProb);
@@ -76,6 +93,7 @@ export class PpoLearner implements Learner {
         const stats = this.step(obs, actions, cols, mb, obsSize, actionSize);
         for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] += stats[k];
         steps++;
+        stop = pastTargetKl(stats.approxKl, c.targetKl);
       }
     }
     const mean = (x: number) => x / Math.max(1, steps);
@@ -87,6 +105,8 @@ export class PpoLearner implements Learner {
       clipFraction: mean(sums.clipFraction),
       gradNorm: mean(sums.gradNorm),
       explainedVariance: explainedVariance(batch.values, batch.returns, n),
+      learningRate: this.lr,
+      minibatches: steps,
     };
   }
 
@@ -136,6 +156,8 @@ export class PpoLearner implements Learner {
       clipFraction: mean(out[4]),
       gradNorm: mean(out[5]),
       explainedVariance: explainedVarianceOf(out[6], out[7]),
+      learningRate: this.lr,
+      minibatches: steps,
     };
   }
 
