@@ -7,9 +7,10 @@ import { OptionError } from '../../envs/core/errors.js';
 import { describeAllowed, describeSchema, parseOptions, type OptionSpec } from '../../envs/core/options.js';
 import { registeredIds, spec as envSpec } from '../../envs/registry.js';
 import { CheckpointError, CheckpointStore, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
-import type { MatchupOptions } from '../evaluate.js';
+import { answer, questionsFor, statJson as statJsonNull, type Answer } from '../evaluation/questions.js';
+import { describeComparison, type Comparison } from '../evaluation/paired.js';
 import { rewardMetric } from '../profiles/index.js';
-import { summaryEvaluation } from './train-evaluation.js';
+import { trainsAll } from '../self-play/config.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
 import { MetricBus } from '../metrics/bus.js';
 import type { UpdateEvent } from '../metrics/events.js';
@@ -37,8 +38,11 @@ const SETTING_FLAGS: readonly { flag: string; key: SettingKey; value: string }[]
   { flag: 'learner', key: 'learner', value: '<NAME>' },
 ];
 
-/** Evaluation episodes are seeded from the run's seed plus this, away from the training seeds. */
+/** Evaluation worlds are seeded from the run's seed plus this, away from the training seeds. */
 export const EVAL_SEED_OFFSET = 1_000_000;
+
+/** Worlds of the evaluation after training (enough for a 95% CI of ~±0.005 on a user's regret). */
+export const EVAL_WORLDS = 2048;
 
 const settingRows = (): string[] =>
   table(describeSchema(trainSchema).map((o) => [`  ${o.name}`, o.allowed, JSON.stringify(o.default), o.doc]));
@@ -63,8 +67,11 @@ export const trainSpec: CommandSpec = {
     'of trade-market-v0, the generator and discriminator of consensus-game-v0. Progress goes to stderr',
     '(one line redrawn on a terminal, plain lines in a pipe or CI). The run folder gets metrics.jsonl,',
     "metrics/<kind>.csv and checkpoints/ (step-<N>/, best/ by the env's measure, e.g. mean regret, latest.json). At the end, stdout gets a",
-    "summary: the last iteration's metrics, a short evaluation against baselines (mean ± 95% CI",
-    `over --eval-episodes episodes seeded from S + ${EVAL_SEED_OFFSET}, away from training), the`,
+    "summary: the last training iteration's metrics (the sampled policies against their training",
+    'opponents), then the evaluation: each trained side as a deterministic (mode) policy, the sampled',
+    "one beside it, against the game's baselines, compared in pairs with the side's reference",
+    `baseline on the same --eval-worlds worlds (seeded from S + ${EVAL_SEED_OFFSET}, away from training),`,
+    'with a verdict (better / worse / tie at 95%) and which direction is better; then the',
     'checkpoint path and the next command to run. The run folder also gets run.json (env, options,',
     'settings, backend) at the start and summary.json (the --json summary) at the end.',
     '',
@@ -97,7 +104,8 @@ export const trainSpec: CommandSpec = {
     { name: 'learner', type: 'string', value: '<NAME>', doc: 'ppo (the default) or reinforce, for both sides' },
     { name: 'option', type: 'string', value: '<key=value>', multiple: true, doc: 'an env option, repeatable: --option goals=6 --option rounds=16' },
     { name: 'set', type: 'string', value: '<key=value>', multiple: true, doc: 'any setting of the list above, repeatable: --set hidden=32 --set learningRate=1e-3' },
-    { name: 'eval-episodes', type: 'string', value: '<K>', doc: 'episodes of each evaluation matchup after training, an integer in [0, 100000] (default 8; 0 skips it)' },
+    { name: 'eval-worlds', type: 'string', value: '<W>', doc: `worlds of the evaluation after training, an integer in [0, 1000000] (default ${EVAL_WORLDS}; 0 skips it)` },
+    { name: 'eval-episodes', type: 'string', value: '<K>', doc: 'the older spelling of --eval-worlds in episodes of numEnvs copies: K × numEnvs worlds' },
     {
       name: 'exploitability',
       type: 'string',
@@ -363,8 +371,9 @@ export interface TrainSummaryJson {
   trainedSteps: number;
   seconds: number;
   lastIteration: { metrics: Record<string, number>; updates: Record<string, Omit<UpdateEvent, 'kind' | 'time' | 'step' | 'iteration' | 'policy'>> };
-  evaluation: { label: string; players: Record<string, string>; metric: string; stat: ReturnType<typeof statJson> }[];
-  evaluationEpisodes: number;
+  /** One answer per question asked of a trained side (training/evaluation/questions.ts). */
+  evaluation: AnswerJson[];
+  evaluationWorlds: number;
   evaluationSeed: number;
   exploitability: { trained: ExploitabilityEstimate; initial: ExploitabilityEstimate } | null;
   checkpoint: string;
@@ -393,7 +402,9 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   if (idGiven !== undefined && !registeredIds().includes(idGiven)) throw new UsageError(`unknown env id ${JSON.stringify(idGiven)}; registered ids: ${registeredIds().join(', ')}`);
 
   const backend = backendFlag(values);
-  const evalEpisodes = intFlag(values, 'eval-episodes', 8, 0, 100_000);
+  if (stringFlag(values, 'eval-worlds') !== undefined && stringFlag(values, 'eval-episodes') !== undefined) throw new UsageError('--eval-worlds and --eval-episodes both set the evaluation; give one');
+  const evalEpisodes = stringFlag(values, 'eval-episodes') === undefined ? null : intFlag(values, 'eval-episodes', 0, 0, 100_000);
+  const evalWorldsFlag = intFlag(values, 'eval-worlds', EVAL_WORLDS, 0, 1_000_000);
   const exploitIterations = stringFlag(values, 'exploitability') === undefined ? 0 : intFlag(values, 'exploitability', 0, 1, 1_000_000);
   const wantDashboard = values.dashboard === true;
   if (!wantDashboard) for (const f of ['port', 'host']) if (stringFlag(values, f) !== undefined) throw new UsageError(`--${f} sets the address of --dashboard; give --dashboard too`);
@@ -523,17 +534,22 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const seconds = (performance.now() - t0) / 1000;
   const trainer = result.trainer;
   try {
-    // A short evaluation on fresh seeds: the trained policies against baselines, and the baselines against the same opponents.
-    const matchup: MatchupOptions = { envId: id, envOptions, episodes: evalEpisodes, numEnvs: trainer.config.numEnvs, rounds: trainer.T, seed: trainer.config.seed + EVAL_SEED_OFFSET };
+    // The evaluation on fresh worlds: each trained side (mode, sampled beside) against baselines, paired with its reference.
+    const evalWorlds = evalEpisodes === null ? evalWorldsFlag : evalEpisodes * trainer.config.numEnvs;
+    const worldsOptions = { envId: id, envOptions, worlds: evalWorlds, rounds: trainer.T, seed: trainer.config.seed + EVAL_SEED_OFFSET };
     const evaluation: TrainSummaryJson['evaluation'] = [];
-    if (evalEpisodes > 0) {
-      for (const c of summaryEvaluation(trainer, matchup)) evaluation.push({ label: c.label, players: c.players, metric: c.metric, stat: statJson(c.stat) });
+    if (evalWorlds > 0) {
+      const trained = trainsAll(trainer.config) ? trainer.sides : [trainer.config.train];
+      const partnerOf = (side: string) => trainer.baseline(side)?.name ?? trainer.profile.reference[side];
+      for (const q of questionsFor(trainer.profile, trainer.sides, trained, partnerOf)) {
+        evaluation.push(answerJson(answer(q, trainer.policies, trainer.profile, trainer.sides, worldsOptions)));
+      }
     }
 
     let exploitability: TrainSummaryJson['exploitability'] = null;
     if (exploitIterations > 0) {
       if (!quiet) io.err(`exploitability: training best responses, ${exploitIterations} iterations per side, for the trained and the initial policies...`);
-      const xo = { envId: id, envOptions, config: bestResponseConfig(trainer.config), iterations: exploitIterations, evalEpisodes: Math.max(2, evalEpisodes), seed: trainer.config.seed };
+      const xo = { envId: id, envOptions, config: bestResponseConfig(trainer.config), iterations: exploitIterations, evalEpisodes: Math.max(2, Math.ceil(evalWorlds / trainer.config.numEnvs)), seed: trainer.config.seed };
       const trained = exploitabilityLowerBound(trainer.policies, xo);
       const fresh = new SelfPlayTrainer(id, envOptions, parseTrainConfig({ ...bestResponseConfig(trainer.config), steps: 1 }));
       let initial: ExploitabilityEstimate;
@@ -569,8 +585,8 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
         ),
       },
       evaluation,
-      evaluationEpisodes: evalEpisodes,
-      evaluationSeed: matchup.seed,
+      evaluationWorlds: evalWorlds,
+      evaluationSeed: worldsOptions.seed,
       exploitability,
       checkpoint: result.checkpoint,
       best: result.best,
@@ -604,7 +620,7 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
   io.out('');
 
   const m = s.lastIteration.metrics;
-  const rows: string[][] = [[`last iteration (${s.iterations}, step ${s.steps})`, 'value']];
+  const rows: string[][] = [[`last training iteration (${s.iterations}, step ${s.steps}; sampled policies vs their training opponents)`, 'value']];
   for (const [k, v] of Object.entries(m)) rows.push([`  ${labels[k] ?? k}`, num(v)]);
   table(rows, [false, true]).forEach((l) => io.out(l));
   const sides = Object.keys(s.lastIteration.updates);
@@ -619,14 +635,21 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
   }
   if (s.evaluation.length) {
     io.out('');
-    const n = s.evaluation[0].stat.n;
-    const rows2: string[][] = [[`evaluation (${n} episodes x ${c.numEnvs} copies, seeds from ${s.evaluationSeed})`, 'metric', 'mean', '95% CI']];
-    const metricName = { ...labels, meanRegret: 'user regret per round', goal0Utility: 'utility of goal #0 per round' } as Record<string, string>;
+    io.out(`evaluation on ${s.evaluationWorlds} worlds (seeds from ${s.evaluationSeed}): each trained side deterministic (mode),`);
+    io.out('the sampled policy beside it, compared in pairs with its reference baseline on the same worlds');
     for (const e of s.evaluation) {
-      const st: Stat = { mean: e.stat.mean ?? NaN, ci95: e.stat.ci95 ?? NaN, n: e.stat.n };
-      rows2.push([`  ${e.label}`, metricName[e.metric] ?? e.metric, num(st.mean), ci(st)]);
+      io.out('');
+      io.out(`  ${e.label}: ${e.figure}, ${e.higherIsBetter ? 'higher' : 'lower'} is better`);
+      const stat = (j: ComparisonJson['candidate']): Stat => ({ mean: j.mean ?? NaN, ci95: j.ci95 ?? NaN, n: j.n });
+      const rows2: string[][] = [
+        [`    trained (mode)`, num(stat(e.mode.candidate).mean), ci(stat(e.mode.candidate))],
+        [`    trained (sampled)`, num(stat(e.sampled.candidate).mean), ci(stat(e.sampled.candidate))],
+        [`    ${e.reference} (reference)`, num(stat(e.mode.reference).mean), ci(stat(e.mode.reference))],
+      ];
+      table(rows2, [false, true, false]).forEach((l) => io.out(l));
+      io.out(`    mode vs ${e.reference}: ${e.mode.summary}`);
+      io.out(`    sampled vs ${e.reference}: ${e.sampled.summary}`);
     }
-    table(rows2, [false, false, true, false]).forEach((l) => io.out(l));
   }
   if (s.exploitability) {
     io.out('');
@@ -638,4 +661,35 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
   io.out(`checkpoint: ${showPath(s.checkpoint)}`);
   io.out(`best: ${s.best ? showPath(s.best) : `(none: no finite ${bestMetric} yet)`}`);
   io.out(`next: ${s.next}`);
+}
+
+/** A comparison as JSON, with its sentence. */
+interface ComparisonJson {
+  candidate: ReturnType<typeof statJsonNull>;
+  reference: ReturnType<typeof statJsonNull>;
+  difference: ReturnType<typeof statJsonNull>;
+  verdict: Comparison['verdict'];
+  summary: string;
+}
+
+export interface AnswerJson {
+  label: string;
+  side: string;
+  /** A round metric of the env, or `<side>Reward`. */
+  metric: string;
+  figure: string;
+  higherIsBetter: boolean;
+  reference: string;
+  players: Answer['players'];
+  mode: ComparisonJson;
+  sampled: ComparisonJson;
+}
+
+function comparisonJson(c: Comparison): ComparisonJson {
+  return { candidate: statJsonNull(c.candidate), reference: statJsonNull(c.reference), difference: statJsonNull(c.difference), verdict: c.verdict, summary: describeComparison(c) };
+}
+
+function answerJson(a: Answer): AnswerJson {
+  const q = a.question;
+  return { label: q.label, side: q.side, metric: q.metric ?? rewardMetric(q.side), figure: q.figure, higherIsBetter: q.higherIsBetter, reference: q.reference, players: a.players, mode: comparisonJson(a.mode), sampled: comparisonJson(a.sampled) };
 }
