@@ -18,6 +18,7 @@ import type { CliIO } from './io.js';
 import { listCommand, listSpec } from './list.js';
 import { playCommand, playSpec } from './play.js';
 import { reportCommand, reportSpec } from './report.js';
+import { resultsCommand, resultsSpec } from './results.js';
 import { trainCommand, trainSpec } from './train.js';
 
 /** An exit code, or a promise of one for a command that waits (training, loading files). */
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: dashboardSpec, run: (argv, io) => dashboardCommand(argv, io) },
   { spec: reportSpec, run: reportCommand },
   { spec: analyzeSpec, run: analyzeCommand },
+  { spec: resultsSpec, run: resultsCommand },
 ];
 
 /** Commands that later issues add; named so that trying one says so. */
