@@ -1,4 +1,4 @@
-import { decode, encode } from '@msgpack/msgpack';
+import { decode, Encoder } from '@msgpack/msgpack';
 import { ActionError, EnvStateError, OptionError } from '../core/errors.js';
 import { PROTOCOL_VERSION, ProtocolError, type ErrorBody } from './protocol.js';
 import type { ResetRequest, ServedEnv } from './served-env.js';
@@ -12,7 +12,7 @@ const FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export interface Outcome {
-  /** The reply's msgpack bytes. */
+  /** The reply's msgpack bytes: a view of the session's buffer, valid until its next call. */
   reply: Uint8Array;
   /** Whether the connection ends once the reply is written: after `close`, or a fatal error. */
   end: 'close' | 'fatal' | null;
@@ -26,6 +26,11 @@ export interface Outcome {
 export class Session {
   private greeted = false;
   private closed = false;
+  /**
+   * Replies are encoded into this encoder's buffer, which grows once and is reused: a batched
+   * step's reply is megabytes, and allocating fresh memory for each cost more than the step.
+   */
+  private readonly encoder = new Encoder();
 
   constructor(
     private readonly served: ServedEnv,
@@ -41,15 +46,15 @@ export class Session {
       if (op !== 'hello' && !this.greeted) throw new ProtocolError(`"${op}" before "hello": the first request of a connection must be {op: "hello", protocol: ${PROTOCOL_VERSION}}`);
       switch (op) {
         case 'hello':
-          return { reply: ok(this.hello(request)), end: null };
+          return { reply: this.ok(this.hello(request)), end: null };
         case 'reset':
-          return { reply: ok(this.served.reset(resetRequest(request))), end: null };
+          return { reply: this.ok(this.served.reset(resetRequest(request))), end: null };
         case 'step':
           if (!(request.actions instanceof Uint8Array)) throw new ProtocolError(`step: "actions" must be bin (raw little-endian bytes), got ${kindOf(request.actions)}`);
-          return { reply: ok(this.served.step(request.actions)), end: null };
+          return { reply: this.ok(this.served.step(request.actions)), end: null };
         default: // close
           this.close();
-          return { reply: ok({}), end: 'close' };
+          return { reply: this.ok({}), end: 'close' };
       }
     } catch (e) {
       return this.fail(e);
@@ -59,7 +64,7 @@ export class Session {
   /** The error reply for `e` (a request that failed, or a frame that could not be read). */
   fail(e: unknown): Outcome {
     const body = errorBody(e);
-    return { reply: encode({ ok: false, error: body }), end: body.fatal ? 'fatal' : null };
+    return { reply: this.encoder.encodeSharedRef({ ok: false, error: body }), end: body.fatal ? 'fatal' : null };
   }
 
   /** Releases the env (after `close`, or when the connection drops); harmless twice. */
@@ -69,6 +74,10 @@ export class Session {
     this.served.close();
   }
 
+  private ok(body: Record<string, unknown>): Uint8Array {
+    return this.encoder.encodeSharedRef({ ok: true, ...body });
+  }
+
   private hello(request: Record<string, unknown>): Record<string, unknown> {
     if (request.protocol !== PROTOCOL_VERSION) {
       throw new ProtocolError(`hello: this server speaks protocol ${PROTOCOL_VERSION}, the client asked for ${JSON.stringify(request.protocol)}; send {op: "hello", protocol: ${PROTOCOL_VERSION}}`);
@@ -76,10 +85,6 @@ export class Session {
     this.greeted = true;
     return { protocol: PROTOCOL_VERSION, server: this.serverName, ...this.served.describe() };
   }
-}
-
-function ok(body: Record<string, unknown>): Uint8Array {
-  return encode({ ok: true, ...body });
 }
 
 /** The request as a map with a known op and only that op's fields. */

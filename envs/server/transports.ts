@@ -9,10 +9,16 @@ export type Ending = 'close' | 'fatal' | 'eof';
 /**
  * Serves one connection: frames in from `input`, one reply frame out to `output` per request,
  * until `close`, a fatal error or the end of `input`. The session is closed either way.
+ * Requests are handled one at a time, each once the previous reply has been written: a reply
+ * is a view of the session's buffer, which the next request reuses.
  */
 export function serveConnection(input: Readable, output: Writable, session: Session): Promise<Ending> {
   return new Promise((resolve) => {
     const reader = new FrameReader();
+    const queue: Uint8Array[] = [];
+    /** A frame that could not be read: answered after the replies before it, then the end. */
+    let broken: unknown = null;
+    let writing = false;
     let ended = false;
     const finish = (why: Ending) => {
       if (ended) return;
@@ -23,25 +29,38 @@ export function serveConnection(input: Readable, output: Writable, session: Sess
       session.close();
       resolve(why);
     };
-    const onEof = () => finish('eof');
-    const onData = (chunk: Buffer) => {
-      if (ended) return;
-      let frames: Uint8Array[];
-      try {
-        frames = reader.push(chunk);
-      } catch (e) {
-        writeFrame(output, session.fail(e).reply);
-        finish('fatal');
+    const reply = (payload: Uint8Array, end: Ending | null) => {
+      writing = true;
+      writeFrame(output, payload, () => {
+        writing = false;
+        if (end !== null) finish(end);
+        else pump();
+      });
+    };
+    const pump = () => {
+      if (writing || ended) return;
+      const frame = queue.shift();
+      if (frame === undefined) {
+        if (broken !== null) reply(session.fail(broken).reply, 'fatal');
+        else if (inputEnded) finish('eof');
         return;
       }
-      for (const frame of frames) {
-        const { reply, end } = session.handle(frame);
-        writeFrame(output, reply);
-        if (end !== null) {
-          finish(end);
-          return;
-        }
+      const { reply: payload, end } = session.handle(frame);
+      reply(payload, end);
+    };
+    let inputEnded = false;
+    const onEof = () => {
+      inputEnded = true;
+      pump();
+    };
+    const onData = (chunk: Buffer) => {
+      if (ended || broken !== null) return;
+      try {
+        queue.push(...reader.push(chunk));
+      } catch (e) {
+        broken = e; // past a bad length prefix nothing more can be read
       }
+      pump();
     };
     input.on('data', onData);
     input.on('end', onEof);
@@ -49,10 +68,10 @@ export function serveConnection(input: Readable, output: Writable, session: Sess
   });
 }
 
-function writeFrame(output: Writable, payload: Uint8Array): void {
+function writeFrame(output: Writable, payload: Uint8Array, done: () => void): void {
   output.cork();
   output.write(lengthPrefix(payload.byteLength));
-  output.write(payload);
+  output.write(payload, () => done());
   output.uncork();
 }
 

@@ -1,5 +1,5 @@
 import { agentId } from '../core/kernel-env.js';
-import { presetNames, spec } from '../core/registry.js';
+import { presetNames, spec } from '../registry.js';
 import { VecEnv, type AutoresetMode } from '../core/vector-env.js';
 import { roleDescription } from './describe.js';
 import { bytesOf, ProtocolError, type Handshake } from './protocol.js';

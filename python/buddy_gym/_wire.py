@@ -49,7 +49,9 @@ class _Child:
                 fcntl.fcntl(fd, 1031, 1 << 20)  # F_SETPIPE_SZ
             except (ImportError, OSError):
                 pass
-        self._finalizer = weakref.finalize(self, _stop, self.proc)
+        self._readable = selectors.DefaultSelector()
+        self._readable.register(self._out, selectors.EVENT_READ)
+        self._finalizer = weakref.finalize(self, _stop, self.proc, self._readable)
 
     @staticmethod
     def _drain(stream, lines: collections.deque) -> None:
@@ -71,22 +73,18 @@ class _Child:
                 except (BrokenPipeError, ConnectionResetError):
                     raise self.exited(op) from None
 
-    def recv_exact(self, n: int, deadline: float, op: str) -> bytearray:
-        out = bytearray(n)
-        view = memoryview(out)
+    def recv_into(self, view: memoryview, deadline: float, op: str) -> None:
+        n = len(view)
         got = 0
-        with selectors.DefaultSelector() as sel:
-            sel.register(self._out, selectors.EVENT_READ)
-            while got < n:
-                if not sel.select(max(0.0, deadline - time.monotonic())):
+        while got < n:
+            read = self.proc.stdout.readinto(view[got:])  # non-blocking: None when nothing is there yet
+            if read is None:
+                if not self._readable.select(max(0.0, deadline - time.monotonic())):
                     raise self.timed_out(op)
-                read = self.proc.stdout.readinto(view[got:])
-                if read is None:
-                    continue
-                if read == 0:
-                    raise self.exited(op, bytes(out[:got]))
-                got += read
-        return out
+                continue
+            if read == 0:
+                raise self.exited(op, bytes(view[:got]))
+            got += read
 
     def exited(self, op: str, partial: bytes = b"") -> ServerExited:
         try:
@@ -116,8 +114,9 @@ class _Child:
         self._finalizer()
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def _stop(proc: subprocess.Popen, selector: selectors.BaseSelector) -> None:
     """Ends the child (if it still runs) and reaps it; closes our ends of its pipes."""
+    selector.close()
     if proc.poll() is None:
         proc.kill()
     try:
@@ -151,9 +150,8 @@ class _Socket:
         except OSError:
             raise self.exited(op) from None
 
-    def recv_exact(self, n: int, deadline: float, op: str) -> bytearray:
-        out = bytearray(n)
-        view = memoryview(out)
+    def recv_into(self, view: memoryview, deadline: float, op: str) -> None:
+        n = len(view)
         got = 0
         while got < n:
             try:
@@ -164,9 +162,8 @@ class _Socket:
             except OSError:
                 raise self.exited(op) from None
             if read == 0:
-                raise self.exited(op, bytes(out[:got]))
+                raise self.exited(op, bytes(view[:got]))
             got += read
-        return out
 
     def exited(self, op: str, partial: bytes = b"") -> ServerExited:
         got = f" after {len(partial)} bytes of a frame" if partial else ""
@@ -195,6 +192,9 @@ class Connection:
         self._t = transport
         self.timeout = timeout
         self.closed = False
+        # Replies are read into this buffer, grown when needed and reused: a batched step's reply is
+        # megabytes, and fresh memory for each cost more than the step (page faults).
+        self._buffer = bytearray(1 << 16)
         self.handshake: dict[str, Any] = self.request("hello", timeout=startup_timeout, protocol=PROTOCOL_VERSION)
 
     def request(self, op: str, timeout: float | None = None, **fields: Any) -> dict[str, Any]:
@@ -208,15 +208,19 @@ class Connection:
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         try:
             self._t.send(frame, deadline, op)
-            (length,) = _LENGTH.unpack(self._t.recv_exact(4, deadline, op))
+            self._t.recv_into(memoryview(self._buffer)[:4], deadline, op)
+            (length,) = _LENGTH.unpack_from(self._buffer)
             if length == 0 or length > MAX_REPLY_BYTES:
                 head = _LENGTH.pack(length)
                 raise ProtocolError(
                     f"{self._t.what} answered {op!r} with a frame length of {length} bytes (the first bytes: {_printable(head)}), "
                     f"not a frame of [1, {MAX_REPLY_BYTES}] bytes: is it a buddy-gym server?{self._t.last_words()}"
                 )
-            body = self._t.recv_exact(length, deadline, op)
-            reply = msgpack.unpackb(body, raw=False)
+            if length > len(self._buffer):
+                self._buffer = bytearray(max(length, 2 * len(self._buffer)))
+            body = memoryview(self._buffer)[:length]
+            self._t.recv_into(body, deadline, op)
+            reply = msgpack.unpackb(body, raw=False)  # bins come out as bytes of their own
             if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
                 raise ProtocolError(f"{self._t.what} answered {op!r} with {type(reply).__name__}, not a map with 'ok'")
         except (BridgeTimeout, ServerExited, ProtocolError):

@@ -3,7 +3,7 @@ import type { Info } from '../../envs/core/env.js';
 import type { KernelEnv } from '../../envs/core/kernel-env.js';
 import { agentId } from '../../envs/core/kernel-env.js';
 import type { RoleSpec } from '../../envs/core/kernel.js';
-import { presetNames, spec } from '../../envs/core/registry.js';
+import { presetNames, spec } from '../../envs/registry.js';
 import type { Space } from '../../envs/core/spaces/space.js';
 import { roleDescription } from '../../envs/server/describe.js';
 import { bytesOf, ProtocolError, type Handshake } from '../../envs/server/protocol.js';

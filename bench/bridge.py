@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""The Python bridge's speed: attention-market-v0 rounds/s through buddy_gym (PettingZoo env,
+one round = two steps; and the batched vector env), next to the pure-Python PettingZoo
+implementation of the same game (the peer in ../shared/peer, a measuring stick only).
+
+Policies everywhere are the peer benchmark's: goals emit g + N(0, 0.1^2) per creation
+(clipped to the action box [-1, 1], which the peer's unbounded box does not need), users take
+the top N of the pool by q . e. Each figure is the median rounds/s over `--reps` chunks (one
+episode each, after one warm-up chunk). The last stdout line is one JSON object.
+
+    python bench/bridge.py [--reps 5] [--batches 64,256,1024] [--peer ../shared/peer]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+import buddy_gym  # noqa: E402
+from buddy_gym.spaces import flat_size  # noqa: E402
+
+GOAL_NOISE = 0.1
+ID = "attention-market-v0"
+
+
+def rate(chunk, reps: int) -> tuple[float, list[float]]:
+    """chunk() plays some rounds and returns how many; the median rounds/s over reps chunks."""
+    chunk()  # warm-up
+    out = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        n = chunk()
+        out.append(n / (time.perf_counter() - t0))
+    return round(statistics.median(out), 1), [round(min(out), 1), round(max(out), 1)]
+
+
+def bench_parallel(reps: int):
+    env = buddy_gym.parallel_env(ID)
+    rng = np.random.default_rng(1)
+    T, M, N = env.options["rounds"], env.options["creationsPerGoal"], env.options["slots"]
+    goals = [a for a in env.possible_agents if a.startswith("goal")]
+    users = [a for a in env.possible_agents if a.startswith("user")]
+    env.reset(seed=0)
+
+    def chunk():
+        obs, _ = env.reset()
+        while env.agents:
+            obs, *_ = env.step({a: np.clip(obs[a]["grounded"] + GOAL_NOISE * rng.standard_normal((M, obs[a]["grounded"].shape[0])), -1, 1) for a in goals})
+            obs, *_ = env.step({a: np.argsort(-(obs[a]["pool"] @ obs[a]["estimate"]), kind="stable")[:N] for a in users})
+        return T
+
+    try:
+        return rate(chunk, reps)
+    finally:
+        env.close()
+
+
+def entry(role, key: str) -> slice:
+    """Where a Dict observation's entry lies in the role's flat row."""
+    at = 0
+    for name, sub in role.observation_spec["entries"].items():
+        if name == key:
+            return slice(at, at + flat_size(sub))
+        at += flat_size(sub)
+    raise KeyError(key)
+
+
+def bench_vector(B: int, reps: int):
+    vec = buddy_gym.vector_env(ID, B, autoreset="disabled")
+    rng = np.random.default_rng(1)
+    o = vec.options
+    T, G, U, M, N, D = o["rounds"], o["goals"], o["users"], o["creationsPerGoal"], o["slots"], o["dim"]
+    P = G * M
+    goal, user = vec.roles
+    grounded, pool, estimate = entry(goal, "grounded"), entry(user, "pool"), entry(user, "estimate")
+    vec.reset(seed=0)
+
+    def chunk():
+        rows = vec.reset()
+        for _ in range(T):
+            g = rows[0][:, :, grounded]  # [B, G, D]
+            e = g[:, :, None, :] + GOAL_NOISE * rng.standard_normal((B, G, M, D))
+            rows = vec.step(np.clip(e, -1, 1).reshape(B, G, M * D)).observations
+            u = rows[1]
+            scores = np.einsum("bupd,bud->bup", u[:, :, pool].reshape(B, U, P, D), u[:, :, estimate])
+            rows = vec.step(np.argpartition(-scores, N - 1, axis=-1)[..., :N]).observations
+        return B * T
+
+    try:
+        return rate(chunk, reps)
+    finally:
+        vec.close()
+
+
+def bench_peer(peer: Path, reps: int, B: int):
+    sys.path.insert(0, str(peer))
+    from attention_market import AttentionMarketParallelEnv, NumpyBatchedMarket, Params, np_goal_policy, np_user_policy, pz_goal_policy, pz_user_policy
+
+    p = Params()
+    env, rng = AttentionMarketParallelEnv(p), np.random.default_rng(1)
+    env.reset(seed=0)
+
+    def chunk():
+        obs, _ = env.reset()
+        while env.agents:
+            obs, *_ = env.step({a: pz_goal_policy(obs[a], rng, p.M) for a in env.goals})
+            obs, *_ = env.step({a: pz_user_policy(obs[a], p.N) for a in env.users})
+        return p.T
+
+    batched = NumpyBatchedMarket(B, p, seed=0)
+
+    def chunk_numpy():
+        obs = batched.reset()
+        for _ in range(p.T):
+            obs = batched.step_goals(np_goal_policy(obs, rng, p.M))
+            obs, *_ = batched.step_users(np_user_policy(obs, p.N))
+        return B * p.T
+
+    return rate(chunk, reps), rate(chunk_numpy, reps)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--batches", default="64,256,1024")
+    ap.add_argument("--peer", type=Path, default=None, help="folder of the peer's attention_market.py (../shared/peer)")
+    a = ap.parse_args()
+    batches = [int(b) for b in a.batches.split(",")]
+    out: dict = {
+        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()[0]},
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "env": ID,
+    }
+    par, spread = bench_parallel(a.reps)
+    out["bridgeParallelRoundsPerSec"] = par
+    print(f"bridge, parallel_env (PettingZoo API, 2 messages per round): {par:,.0f} rounds/s {spread}", file=sys.stderr)
+    out["bridgeVectorRoundsPerSec"] = {}
+    for B in batches:
+        r, spread = bench_vector(B, a.reps)
+        out["bridgeVectorRoundsPerSec"][str(B)] = r
+        print(f"bridge, vector_env B={B}: {r:,.0f} rounds/s {spread}", file=sys.stderr)
+    if a.peer is not None:
+        (pz, s1), (nb, s2) = bench_peer(a.peer, a.reps, max(batches))
+        out["peerPettingZooRoundsPerSec"] = pz
+        out["peerNumpyBatchedRoundsPerSec"] = {str(max(batches)): nb}
+        out["ratioToPeerPettingZoo"] = {"parallel": round(par / pz, 2), **{str(B): round(r / pz, 2) for B, r in out["bridgeVectorRoundsPerSec"].items()}}
+        print(f"peer, pure-Python PettingZoo env: {pz:,.0f} rounds/s {s1}; peer NumPy batched B={max(batches)}: {nb:,.0f} rounds/s {s2}", file=sys.stderr)
+    out["machine"]["loadAfter"] = os.getloadavg()[0]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
