@@ -60,6 +60,17 @@ describe.skipIf(!READY && !IN_CI)('the Python bridge', () => {
     expect(r.stderr).toMatch(/Ran 1 test/);
   }, 300_000);
 
+  it('runs the examples: the Ray sweep and the RLlib env without Ray, and with Ray / RLlib where they import', () => {
+    const r = python(['-m', 'unittest', '-v', 'tests.test_examples']);
+    expectOk(r);
+    // Ray and RLlib are not in CI: say so rather than skip silently.
+    const skipped = [...r.stderr.matchAll(/^(test_\w+) \(.*\) \.\.\. skipped ['"](.*)['"]$/gm)];
+    for (const [, name, why] of skipped) console.warn(`python/tests/test_examples.py: ${name} skipped: ${why}`);
+    // Only what needs Ray or RLlib may be skipped.
+    for (const [, name] of skipped) expect(name).toMatch(/ray_tasks|parallel_pettingzoo_env/);
+    expect(r.stderr).toMatch(/^Ran 4 tests/m);
+  }, 300_000);
+
   describe('a Python random-agent episode equals the Node episode for the same seed and actions, bit for bit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'buddy-gym-episodes-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

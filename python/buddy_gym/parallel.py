@@ -11,6 +11,7 @@ from pettingzoo import ParallelEnv
 
 from . import _server
 from .errors import ActionError, EnvClosed, EnvStateError
+from .spaces import flat_box
 
 _F32 = np.dtype("<f4")
 _F64 = np.dtype("<f8")
@@ -28,11 +29,15 @@ class BuddyParallelEnv(ParallelEnv):
 
     ``reset(options=...)`` passes the env's own reset options on; any other key is dropped
     with a warning (PettingZoo's API test sends ``{"options": 1}``).
+
+    With ``flatten=True`` each observation is the agent's flat float32 row as the server sends
+    it (a Dict's entries one after another; the space is a Box of those numbers' bounds): what
+    most RL libraries want, and no decoding.
     """
 
     metadata = {"render_modes": [], "is_parallelizable": True}
 
-    def __init__(self, env_id: str, *, preset: str | None = None, timeout: float = _server.DEFAULT_TIMEOUT,
+    def __init__(self, env_id: str, *, preset: str | None = None, flatten: bool = False, timeout: float = _server.DEFAULT_TIMEOUT,
                  startup_timeout: float = _server.DEFAULT_STARTUP_TIMEOUT, cli=None, node=None,
                  address: tuple[str, int] | None = None, **options: Any):
         self._conn = _server.open_server(env_id, options, preset=preset, flags=["--num-envs", "1", "--autoreset", "disabled"] if address is None else [],
@@ -55,7 +60,9 @@ class BuddyParallelEnv(ParallelEnv):
         self.agents: list[str] = []
         self._role_of = {agent: (r, i) for r, role in enumerate(self._roles) for i, agent in enumerate(role.agents)}
         # One space object per agent, returned by identity (each with its own random stream).
-        self._observation_spaces = {a: self._roles[r].observation_space() for a, (r, _) in self._role_of.items()}
+        self._flatten = flatten
+        observation_space = (lambda role: flat_box(role.observation_spec)) if flatten else (lambda role: role.observation_space())
+        self._observation_spaces = {a: observation_space(self._roles[r]) for a, (r, _) in self._role_of.items()}
         self._action_spaces = {a: self._roles[r].action_space() for a, (r, _) in self._role_of.items()}
         self._phase = 0
         self._acting_role = 0
@@ -135,7 +142,7 @@ class BuddyParallelEnv(ParallelEnv):
         for role, data in zip(self._roles, rows):
             flat = np.frombuffer(data, _F32).reshape(role.count, role.obs_size)
             for i, agent in enumerate(role.agents):
-                out[agent] = role.decode(flat[i])
+                out[agent] = flat[i].copy() if self._flatten else role.decode(flat[i])
         return out
 
     def _action_bytes(self, actions: dict[str, Any]) -> bytes:
@@ -159,7 +166,7 @@ def parallel_env(env_id: str, **kwargs: Any) -> BuddyParallelEnv:
     """The env ``env_id`` (e.g. ``"attention-market-v0"``) as a PettingZoo ParallelEnv.
 
     Keyword arguments: the env's options (``users=2, goals=4``; ``buddy-gym list <id>`` lists
-    them), ``preset=`` one of its presets, ``timeout=`` seconds a reply may take (default 60),
+    them), ``preset=`` one of its presets, ``flatten=True`` for flat Box observations, ``timeout=`` seconds a reply may take (default 60),
     ``startup_timeout=``, ``cli=`` the path of bin/buddy-gym.js and ``node=`` the Node.js
     executable (found by default), or ``address=(host, port)`` of a running ``buddy-gym serve
     --port P --num-envs 1 --autoreset disabled``. A bad option raises OptionError naming it.

@@ -92,6 +92,36 @@ def flat_size(spec: dict) -> int:
     return sum(flat_size(sub) for sub in spec["entries"].values())
 
 
+def flat_box(spec: dict) -> gs.Box:
+    """The space of the flat layout itself: a float32 Box of ``flat_size(spec)`` numbers whose
+    bounds are the entries' (a discrete entry's are its first and last value)."""
+    low: list[np.ndarray] = []
+    high: list[np.ndarray] = []
+
+    def walk(s: dict) -> None:
+        kind = s["kind"]
+        if kind == "dict":
+            for sub in s["entries"].values():
+                walk(sub)
+            return
+        n = flat_size(s)
+        if kind == "box":
+            low.append(_bound(s["low"], (n,)))
+            high.append(_bound(s["high"], (n,)))
+        elif kind == "discrete":
+            low.append(np.full(1, s["start"], np.float32))
+            high.append(np.full(1, s["start"] + s["n"] - 1, np.float32))
+        elif kind == "multi-discrete":
+            low.append(np.full(n, s["start"], np.float32))
+            high.append(s["start"] + np.asarray(s["nvec"], np.float32) - 1)
+        else:  # subset
+            low.append(np.zeros(n, np.float32))
+            high.append(np.full(n, s["n"] - 1, np.float32))
+
+    walk(spec)
+    return gs.Box(np.concatenate(low), np.concatenate(high), (flat_size(spec),), np.float32)
+
+
 Decoder = Callable[[np.ndarray], Any]
 
 

@@ -11,6 +11,7 @@ import gymnasium
 import msgpack
 import numpy as np
 from gymnasium.utils.env_checker import check_env
+from pettingzoo.test import parallel_api_test
 
 import buddy_gym
 from buddy_gym import ActionError, BridgeTimeout, EnvClosed, EnvStateError, OptionError, ProtocolError, ServerExited
@@ -74,6 +75,23 @@ class Spaces(unittest.TestCase):
         for step in play(env, 3, np.random.default_rng(0)):
             for agent, o in step[0].items():
                 self.assertIn(o, env.observation_space(agent), agent)
+
+    def test_flatten_gives_the_flat_rows_in_a_box_and_the_same_values(self):
+        flat = buddy_gym.parallel_env("trade-market-v0", flatten=True)
+        nested = buddy_gym.parallel_env("trade-market-v0")
+        self.addCleanup(flat.close)
+        self.addCleanup(nested.close)
+        a, _ = flat.reset(seed=2)
+        b, _ = nested.reset(seed=2)
+        for agent in flat.possible_agents:
+            space = flat.observation_space(agent)
+            self.assertIsInstance(space, gymnasium.spaces.Box)
+            self.assertIn(a[agent], space)
+            parts = [np.asarray(v, np.float32).reshape(-1) for v in b[agent].values()] if isinstance(b[agent], dict) else [np.asarray(b[agent], np.float32).reshape(-1)]
+            self.assertEqual(a[agent].tobytes(), np.concatenate(parts).tobytes(), agent)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parallel_api_test(flat, num_cycles=100)
 
     def test_subset_samples_distinct_indices_and_seeds(self):
         s = buddy_gym.Subset(5, 3, seed=1)
