@@ -6,7 +6,9 @@ implementation of the same game (the peer in ../shared/peer, a measuring stick o
 Policies everywhere are the peer benchmark's: goals emit g + N(0, 0.1^2) per creation
 (clipped to the action box [-1, 1], which the peer's unbounded box does not need), users take
 the top N of the pool by q . e. Each figure is the median rounds/s over `--reps` chunks (one
-episode each, after one warm-up chunk). The last stdout line is one JSON object.
+episode each, after one warm-up chunk). The figures' chunks are interleaved (one chunk of each
+in turn, `--reps` times), so that a change in the machine's load touches all of them alike
+and their ratios stay fair. The last stdout line is one JSON object.
 
     python bench/bridge.py [--reps 5] [--batches 64,256,1024] [--peer ../shared/peer]
 """
@@ -32,18 +34,21 @@ GOAL_NOISE = 0.1
 ID = "attention-market-v0"
 
 
-def rate(chunk, reps: int) -> tuple[float, list[float]]:
-    """chunk() plays some rounds and returns how many; the median rounds/s over reps chunks."""
-    chunk()  # warm-up
-    out = []
+def rates(chunks: dict, reps: int) -> dict:
+    """chunks: name -> chunk(), which plays some rounds and returns how many. Each runs once to
+    warm up, then reps times in turn with the others; the median rounds/s and [min, max] of each."""
+    for chunk in chunks.values():
+        chunk()
+    samples: dict = {name: [] for name in chunks}
     for _ in range(reps):
-        t0 = time.perf_counter()
-        n = chunk()
-        out.append(n / (time.perf_counter() - t0))
-    return round(statistics.median(out), 1), [round(min(out), 1), round(max(out), 1)]
+        for name, chunk in chunks.items():
+            t0 = time.perf_counter()
+            n = chunk()
+            samples[name].append(n / (time.perf_counter() - t0))
+    return {name: (round(statistics.median(xs), 1), [round(min(xs), 1), round(max(xs), 1)]) for name, xs in samples.items()}
 
 
-def bench_parallel(reps: int):
+def parallel_chunk():
     env = buddy_gym.parallel_env(ID)
     rng = np.random.default_rng(1)
     T, M, N = env.options["rounds"], env.options["creationsPerGoal"], env.options["slots"]
@@ -58,10 +63,7 @@ def bench_parallel(reps: int):
             obs, *_ = env.step({a: np.argsort(-(obs[a]["pool"] @ obs[a]["estimate"]), kind="stable")[:N] for a in users})
         return T
 
-    try:
-        return rate(chunk, reps)
-    finally:
-        env.close()
+    return chunk, env.close
 
 
 def entry(role, key: str) -> slice:
@@ -74,7 +76,7 @@ def entry(role, key: str) -> slice:
     raise KeyError(key)
 
 
-def bench_vector(B: int, reps: int):
+def vector_chunk(B: int):
     vec = buddy_gym.vector_env(ID, B, autoreset="disabled")
     rng = np.random.default_rng(1)
     o = vec.options
@@ -95,13 +97,10 @@ def bench_vector(B: int, reps: int):
             rows = vec.step(np.argpartition(-scores, N - 1, axis=-1)[..., :N]).observations
         return B * T
 
-    try:
-        return rate(chunk, reps)
-    finally:
-        vec.close()
+    return chunk, vec.close
 
 
-def bench_peer(peer: Path, reps: int, B: int):
+def peer_chunks(peer: Path, B: int):
     sys.path.insert(0, str(peer))
     from attention_market import AttentionMarketParallelEnv, NumpyBatchedMarket, Params, np_goal_policy, np_user_policy, pz_goal_policy, pz_user_policy
 
@@ -125,7 +124,15 @@ def bench_peer(peer: Path, reps: int, B: int):
             obs, *_ = batched.step_users(np_user_policy(obs, p.N))
         return B * p.T
 
-    return rate(chunk, reps), rate(chunk_numpy, reps)
+    return chunk, chunk_numpy
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
 
 
 def main():
@@ -136,24 +143,34 @@ def main():
     a = ap.parse_args()
     batches = [int(b) for b in a.batches.split(",")]
     out: dict = {
-        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()[0]},
+        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()[0]},
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "env": ID,
     }
-    par, spread = bench_parallel(a.reps)
-    out["bridgeParallelRoundsPerSec"] = par
-    print(f"bridge, parallel_env (PettingZoo API, 2 messages per round): {par:,.0f} rounds/s {spread}", file=sys.stderr)
-    out["bridgeVectorRoundsPerSec"] = {}
+    chunks, closers = {}, []
+    chunks["parallel"], close = parallel_chunk()
+    closers.append(close)
     for B in batches:
-        r, spread = bench_vector(B, a.reps)
-        out["bridgeVectorRoundsPerSec"][str(B)] = r
-        print(f"bridge, vector_env B={B}: {r:,.0f} rounds/s {spread}", file=sys.stderr)
+        chunks[str(B)], close = vector_chunk(B)
+        closers.append(close)
     if a.peer is not None:
-        (pz, s1), (nb, s2) = bench_peer(a.peer, a.reps, max(batches))
+        chunks["peer"], chunks["peerNumpy"] = peer_chunks(a.peer, max(batches))
+    try:
+        r = rates(chunks, a.reps)
+    finally:
+        for close in closers:
+            close()
+    out["bridgeParallelRoundsPerSec"] = r["parallel"][0]
+    print(f"bridge, parallel_env (PettingZoo API, 2 messages per round): {r['parallel'][0]:,.0f} rounds/s {r['parallel'][1]}", file=sys.stderr)
+    out["bridgeVectorRoundsPerSec"] = {str(B): r[str(B)][0] for B in batches}
+    for B in batches:
+        print(f"bridge, vector_env B={B}: {r[str(B)][0]:,.0f} rounds/s {r[str(B)][1]}", file=sys.stderr)
+    if a.peer is not None:
+        pz, nb = r["peer"][0], r["peerNumpy"][0]
         out["peerPettingZooRoundsPerSec"] = pz
         out["peerNumpyBatchedRoundsPerSec"] = {str(max(batches)): nb}
-        out["ratioToPeerPettingZoo"] = {"parallel": round(par / pz, 2), **{str(B): round(r / pz, 2) for B, r in out["bridgeVectorRoundsPerSec"].items()}}
-        print(f"peer, pure-Python PettingZoo env: {pz:,.0f} rounds/s {s1}; peer NumPy batched B={max(batches)}: {nb:,.0f} rounds/s {s2}", file=sys.stderr)
+        out["ratioToPeerPettingZoo"] = {"parallel": round(out["bridgeParallelRoundsPerSec"] / pz, 2), **{B: round(x / pz, 2) for B, x in out["bridgeVectorRoundsPerSec"].items()}}
+        print(f"peer, pure-Python PettingZoo env: {pz:,.0f} rounds/s {r['peer'][1]}; peer NumPy batched B={max(batches)}: {nb:,.0f} rounds/s {r['peerNumpy'][1]}", file=sys.stderr)
     out["machine"]["loadAfter"] = os.getloadavg()[0]
     print(json.dumps(out))
 
