@@ -28,7 +28,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 import buddy_gym  # noqa: E402
-from buddy_gym.spaces import flat_size  # noqa: E402
 
 GOAL_NOISE = 0.1
 ID = "attention-market-v0"
@@ -66,16 +65,6 @@ def parallel_chunk():
     return chunk, env.close
 
 
-def entry(role, key: str) -> slice:
-    """Where a Dict observation's entry lies in the role's flat row."""
-    at = 0
-    for name, sub in role.observation_spec["entries"].items():
-        if name == key:
-            return slice(at, at + flat_size(sub))
-        at += flat_size(sub)
-    raise KeyError(key)
-
-
 def vector_chunk(B: int):
     vec = buddy_gym.vector_env(ID, B, autoreset="disabled")
     rng = np.random.default_rng(1)
@@ -83,7 +72,7 @@ def vector_chunk(B: int):
     T, G, U, M, N, D = o["rounds"], o["goals"], o["users"], o["creationsPerGoal"], o["slots"], o["dim"]
     P = G * M
     goal, user = vec.roles
-    grounded, pool, estimate = entry(goal, "grounded"), entry(user, "pool"), entry(user, "estimate")
+    grounded, pool, estimate = goal.observation_slice("grounded"), user.observation_slice("pool"), user.observation_slice("estimate")
     vec.reset(seed=0)
 
     def chunk():

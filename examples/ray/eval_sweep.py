@@ -32,21 +32,9 @@ import buddy_gym
 ENV = "attention-market-v0"
 
 
-def entry(role, key: str) -> slice:
-    """Where a Dict observation's entry lies in the role's flat row."""
-    from buddy_gym.spaces import flat_size
-
-    at = 0
-    for name, sub in role.observation_spec["entries"].items():
-        if name == key:
-            return slice(at, at + flat_size(sub))
-        at += flat_size(sub)
-    raise KeyError(key)
-
-
 # Goal policies: rows [B, G, obs_size] -> creations [B, G, M*D] in [-1, 1].
 def honest(vec, rows, rng):
-    g = rows[:, :, entry(vec.roles[0], "grounded")]
+    g = rows[:, :, vec.roles[0].observation_slice("grounded")]
     return np.repeat(g, vec.options["creationsPerGoal"], axis=1).reshape(rows.shape[0], rows.shape[1], -1)
 
 
@@ -57,8 +45,8 @@ def noisy(vec, rows, rng):
 
 def toward_signal(vec, rows, rng):
     """Every creation halfway from the grounded truth toward where attention went last round."""
-    g = rows[:, :, entry(vec.roles[0], "grounded")]
-    signal = rows[:, :, entry(vec.roles[0], "signal")]
+    g = rows[:, :, vec.roles[0].observation_slice("grounded")]
+    signal = rows[:, :, vec.roles[0].observation_slice("signal")]
     e = np.clip(g + 0.5 * (signal - g), -1, 1)
     return np.repeat(e, vec.options["creationsPerGoal"], axis=1).reshape(rows.shape[0], rows.shape[1], -1)
 
@@ -67,8 +55,8 @@ def toward_signal(vec, rows, rng):
 def greedy(vec, rows, rng):
     o = vec.options
     P, D, N = o["goals"] * o["creationsPerGoal"], o["dim"], o["slots"]
-    pool = rows[:, :, entry(vec.roles[1], "pool")].reshape(rows.shape[0], rows.shape[1], P, D)
-    scores = np.einsum("bupd,bud->bup", pool, rows[:, :, entry(vec.roles[1], "estimate")])
+    pool = rows[:, :, vec.roles[1].observation_slice("pool")].reshape(rows.shape[0], rows.shape[1], P, D)
+    scores = np.einsum("bupd,bud->bup", pool, rows[:, :, vec.roles[1].observation_slice("estimate")])
     return np.argsort(-scores, axis=-1, kind="stable")[..., :N]
 
 

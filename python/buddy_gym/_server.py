@@ -12,7 +12,7 @@ from gymnasium import spaces as gs
 
 from . import _locate, _wire
 from .errors import BridgeError
-from .spaces import Decoder, Encoder, decoder, encoder, to_gym
+from .spaces import Decoder, Encoder, decoder, encoder, flat_size, to_gym
 
 #: Seconds a reply may take (a batched step of many copies included), and the server's start.
 DEFAULT_TIMEOUT = 60.0
@@ -82,6 +82,16 @@ class Role:
 
     def observation_space(self) -> gs.Space:
         return to_gym(self.observation_spec)
+
+    def observation_slice(self, key: str) -> slice:
+        """Where entry ``key`` of the role's Dict observation lies in its flat row (for batched code
+        that reads the vector env's rows directly)."""
+        at = 0
+        for name, sub in self.observation_spec.get("entries", {}).items():
+            if name == key:
+                return slice(at, at + flat_size(sub))
+            at += flat_size(sub)
+        raise KeyError(f"the {self.name} observation has no entry {key!r}")
 
     def action_space(self) -> gs.Space:
         return to_gym(self.action_spec)
