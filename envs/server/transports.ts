@@ -89,8 +89,13 @@ export function listenTcp(host: string, port: number, newSession: () => Session)
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
-    socket.on('close', () => sockets.delete(socket));
-    void serveConnection(socket, socket, newSession()).then(() => socket.end());
+    const session = newSession();
+    // A socket torn down mid-write never finishes its write: release the env all the same.
+    socket.on('close', () => {
+      sockets.delete(socket);
+      session.close();
+    });
+    void serveConnection(socket, socket, session).then(() => socket.end());
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

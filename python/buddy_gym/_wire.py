@@ -51,7 +51,9 @@ class _Child:
                 pass
         self._readable = selectors.DefaultSelector()
         self._readable.register(self._out, selectors.EVENT_READ)
-        self._finalizer = weakref.finalize(self, _stop, self.proc, self._readable)
+        self._writable = selectors.DefaultSelector()
+        self._writable.register(self._in, selectors.EVENT_WRITE)
+        self._finalizer = weakref.finalize(self, _stop, self.proc, (self._readable, self._writable))
 
     @staticmethod
     def _drain(stream, lines: collections.deque) -> None:
@@ -61,17 +63,14 @@ class _Child:
 
     def send(self, data: bytes | memoryview, deadline: float, op: str) -> None:
         view = memoryview(data)
-        with selectors.DefaultSelector() as sel:
-            sel.register(self._in, selectors.EVENT_WRITE)
-            while len(view) > 0:
-                if not sel.select(max(0.0, deadline - time.monotonic())):
-                    raise self.timed_out(op)
-                try:
-                    view = view[os.write(self._in, view) :]
-                except BlockingIOError:
-                    continue
-                except (BrokenPipeError, ConnectionResetError):
-                    raise self.exited(op) from None
+        while len(view) > 0:
+            try:  # non-blocking: writes what the pipe takes now
+                view = view[os.write(self._in, view) :]
+            except BlockingIOError:
+                if not self._writable.select(max(0.0, deadline - time.monotonic())):
+                    raise self.timed_out(op) from None
+            except (BrokenPipeError, ConnectionResetError):
+                raise self.exited(op) from None
 
     def recv_into(self, view: memoryview, deadline: float, op: str) -> None:
         n = len(view)
@@ -114,9 +113,10 @@ class _Child:
         self._finalizer()
 
 
-def _stop(proc: subprocess.Popen, selector: selectors.BaseSelector) -> None:
+def _stop(proc: subprocess.Popen, selectors_: tuple[selectors.BaseSelector, ...]) -> None:
     """Ends the child (if it still runs) and reaps it; closes our ends of its pipes."""
-    selector.close()
+    for selector in selectors_:
+        selector.close()
     if proc.poll() is None:
         proc.kill()
     try:

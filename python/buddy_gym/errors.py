@@ -1,6 +1,7 @@
 """What can go wrong between Python and the buddy-gym server, as exceptions.
 
-Every exception raised by the bridge is a ``BridgeError``. The env refusing a request (a bad
+Every failure of the bridge or the server is a ``BridgeError`` (a wrong argument in Python,
+such as a negative seed, is a plain ``ValueError``). The env refusing a request (a bad
 action, a bad option, stepping a finished episode) is a ``ServerError`` that leaves the env as
 it was; the others (the server died, did not answer in time, or spoke garbage) end the
 connection, and the env is closed.

@@ -10,7 +10,7 @@ from gymnasium import spaces as gs
 from pettingzoo import ParallelEnv
 
 from . import _server
-from .errors import ActionError, EnvClosed, EnvStateError
+from .errors import ActionError, BridgeError, EnvClosed, EnvStateError
 from .spaces import flat_box
 
 _F32 = np.dtype("<f4")
@@ -45,7 +45,7 @@ class BuddyParallelEnv(ParallelEnv):
         hs = self._conn.handshake
         if hs["mode"] != "parallel" or hs["num_envs"] != 1 or hs["autoreset"] != "disabled":
             self._conn.close()
-            raise ValueError(f"parallel_env needs a server in parallel mode with --num-envs 1 --autoreset disabled; this one is {hs['mode']}, {hs['num_envs']} copies, autoreset {hs['autoreset']}")
+            raise BridgeError(f"parallel_env needs a server in parallel mode with --num-envs 1 --autoreset disabled; this one is {hs['mode']}, {hs['num_envs']} copies, autoreset {hs['autoreset']}")
         self.metadata = {**BuddyParallelEnv.metadata, "name": hs["env_id"]}
         self.env_id: str = hs["env_id"]
         #: The env's options, validated, with every default filled in.

@@ -8,7 +8,7 @@ import gymnasium
 import numpy as np
 
 from . import _server
-from .errors import ActionError
+from .errors import ActionError, BridgeError
 
 _F32 = np.dtype("<f4")
 _F64 = np.dtype("<f8")
@@ -37,7 +37,7 @@ class BuddySingleAgentEnv(gymnasium.Env):
         hs = self._conn.handshake
         if hs["mode"] != "single-agent" or hs["agent"] != agent:
             self._conn.close()
-            raise ValueError(f"single_agent_env({agent!r}) needs a server in single-agent mode for that agent; this one is in {hs['mode']} mode")
+            raise BridgeError(f"single_agent_env({agent!r}) needs a server in single-agent mode for that agent; this one is in {hs['mode']} mode")
         self.env_id: str = hs["env_id"]
         self.agent: str = agent
         self.options: dict[str, Any] = hs["options"]

@@ -8,7 +8,7 @@ import numpy as np
 from gymnasium import spaces as gs
 
 from . import _server
-from .errors import ActionError
+from .errors import ActionError, BridgeError
 
 _F32 = np.dtype("<f4")
 _F64 = np.dtype("<f8")
@@ -56,7 +56,7 @@ class BuddyVectorEnv:
         hs = self._conn.handshake
         if hs["mode"] != "parallel":
             self._conn.close()
-            raise ValueError(f"vector_env needs a server in parallel mode, this one is in {hs['mode']} mode")
+            raise BridgeError(f"vector_env needs a server in parallel mode, this one is in {hs['mode']} mode")
         self.env_id: str = hs["env_id"]
         self.options: dict[str, Any] = hs["options"]
         self.num_envs: int = hs["num_envs"]
