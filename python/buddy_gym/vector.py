@@ -107,9 +107,12 @@ class BuddyVectorEnv:
         a = np.asarray(actions)
         if a.size != np.prod(shape):
             raise ActionError(f"{self.env_id}: step() needs the {role.name} role's actions, shape {shape}, got shape {a.shape}", type="ActionError")
-        if role.act_dtype.kind == "i" and a.dtype.kind not in "iu":
-            if a.dtype.kind != "f" or not np.all(a == np.round(a)):
+        if role.act_dtype.kind == "i":
+            # What a cast to int32 would hide: fractions, NaN, values beyond its range.
+            if a.dtype.kind not in "iuf" or (a.dtype.kind == "f" and not np.all(a == np.round(a))):
                 raise ActionError(f"{self.env_id}: the {role.name} role's actions must be integers (int32), got {a.dtype} values that are not", type="ActionError")
+            if a.size and (a.min() < -(2**31) or a.max() >= 2**31):
+                raise ActionError(f"{self.env_id}: the {role.name} role's actions must fit in int32, got values in [{a.min()}, {a.max()}]", type="ActionError")
         reply = self._conn.request("step", actions=np.ascontiguousarray(a, dtype=role.act_dtype).tobytes())
         self.phase = reply["phase"]
         self.acting_role = reply["acting_role"]

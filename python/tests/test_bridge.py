@@ -268,6 +268,16 @@ class VectorEnv(unittest.TestCase):
         vec.reset(seed=0)
         with self.assertRaisesRegex(ActionError, r"needs the goal role's actions, shape \(4, 3, 32\), got shape \(4, 3\)"):
             vec.step(np.zeros((4, 3)))
+        vec.step(vec.random_actions(np.random.default_rng(0)))
+        with self.assertRaisesRegex(ActionError, r"the user role's actions must be integers \(int32\)"):
+            vec.step(np.full((4, 2, 3), 0.5))
+        with self.assertRaisesRegex(ActionError, r"the user role's actions must fit in int32"):
+            vec.step(np.full((4, 2, 3), 2**32, np.int64))
+        with self.assertRaisesRegex(ActionError, r'action of agent "user_1 of copy 3": index \[0\] = 6 is out of range \[0, 5\]'):
+            bad = np.tile(np.arange(3, dtype=np.int32), (4, 2, 1))
+            bad[3, 1, 0] = 6
+            vec.step(bad)
+        self.assertEqual(vec.step(np.tile(np.arange(3, dtype=np.int32), (4, 2, 1))).played_phase, 1)  # unchanged: still the user phase
 
 
 class SingleAgent(unittest.TestCase):
