@@ -89,22 +89,24 @@ describe('framing', () => {
   });
 
   it('refuses a length of 0 or above the limit as fatal, saying when the prefix reads as text', () => {
-    const zero = () => new FrameReader().push(Buffer.from([0, 0, 0, 0, 1]));
-    expect(zero).toThrow(ProtocolError);
-    expect(zero).toThrow(/frame length 0 is outside \[1, 67108864\]/);
-    const text = () => new FrameReader().push(Buffer.from('hello, server'));
-    expect(text).toThrow(/frame length 1819043176 .* \(the bytes read as text: "hell", not a length\)/);
-    expect(() => new FrameReader().push(Buffer.from([1, 0, 0, 4]))).toThrow(new RegExp(`frame length ${MAX_REQUEST_BYTES + 1} is outside \\[1, ${MAX_REQUEST_BYTES}\\]`));
-    expect(new FrameReader().push(Buffer.from([0, 0, 0, 4]))).toEqual([]); // exactly the limit: waits for the bytes
-    const fatal = (() => {
-      try {
-        zero();
-      } catch (e) {
-        return (e as ProtocolError).fatal;
-      }
-    })();
-    expect(fatal).toBe(true);
-    expect(new FrameReader().push(Buffer.from([3, 0, 0]))).toEqual([]); // an incomplete prefix waits
+    const failure = (bytes: Uint8Array) => {
+      const reader = new FrameReader();
+      reader.push(bytes);
+      return reader.failure;
+    };
+    expect(failure(Buffer.from([0, 0, 0, 0, 1]))).toBeInstanceOf(ProtocolError);
+    expect(failure(Buffer.from([0, 0, 0, 0, 1]))?.fatal).toBe(true);
+    expect(failure(Buffer.from([0, 0, 0, 0, 1]))?.message).toMatch(/frame length 0 is outside \[1, 67108864\]/);
+    expect(failure(Buffer.from('hello, server'))?.message).toMatch(/frame length 1819043176 .* \(the bytes read as text: "hell", not a length\)/);
+    expect(failure(Buffer.from([1, 0, 0, 4]))?.message).toMatch(new RegExp(`frame length ${MAX_REQUEST_BYTES + 1} is outside \\[1, ${MAX_REQUEST_BYTES}\\]`));
+    expect(failure(Buffer.from([0, 0, 0, 4]))).toBeNull(); // exactly the limit: waits for the bytes
+    expect(failure(Buffer.from([3, 0, 0]))).toBeNull(); // an incomplete prefix waits
+    // The frames before a bad prefix are still read; nothing after it is.
+    const reader = new FrameReader();
+    const good = encode({ op: 'close' });
+    expect(reader.push(Buffer.concat([frame(good), Buffer.from('junk'), frame(good)])).map((f) => Buffer.from(f))).toEqual([Buffer.from(good)]);
+    expect(reader.failure?.message).toMatch(/"junk"/);
+    expect(reader.push(frame(good))).toEqual([]);
   });
 });
 

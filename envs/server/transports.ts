@@ -16,7 +16,7 @@ export function serveConnection(input: Readable, output: Writable, session: Sess
   return new Promise((resolve) => {
     const reader = new FrameReader();
     const queue: Uint8Array[] = [];
-    /** A frame that could not be read: answered after the replies before it, then the end. */
+    /** A bad length prefix: answered after the frames before it, then the end. */
     let broken: unknown = null;
     let writing = false;
     let ended = false;
@@ -55,11 +55,8 @@ export function serveConnection(input: Readable, output: Writable, session: Sess
     };
     const onData = (chunk: Buffer) => {
       if (ended || broken !== null) return;
-      try {
-        queue.push(...reader.push(chunk));
-      } catch (e) {
-        broken = e; // past a bad length prefix nothing more can be read
-      }
+      queue.push(...reader.push(chunk));
+      broken = reader.failure;
       pump();
     };
     input.on('data', onData);
