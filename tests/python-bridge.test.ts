@@ -72,12 +72,15 @@ describe.skipIf(!READY && !IN_CI)('the Python bridge', () => {
   }, 300_000);
 
   describe('a Python random-agent episode equals the Node episode for the same seed and actions, bit for bit', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'buddy-gym-episodes-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    let dir = '';
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
     type Step = { actions: Record<string, unknown>; observations: Record<string, unknown>; rewards: Record<string, number>; terminations: Record<string, boolean>; truncations: Record<string, boolean>; infos: Record<string, unknown> };
     let episodes: { env: string; seed: number; reset: Record<string, unknown>; steps: Step[] }[] = [];
 
     beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'buddy-gym-episodes-'));
       const out = join(dir, 'episodes.json');
       expectOk(python(['tests/record_episodes.py', out, '7', ...registeredIds()]));
       episodes = JSON.parse(readFileSync(out, 'utf8'));
