@@ -13,6 +13,9 @@ export interface AttentionMarketResetOptions {
   grounded?: ArrayLike<number>[];
 }
 
+/** The keys of AttentionMarketResetOptions. */
+export const RESET_OPTION_KEYS = ['preferences', 'grounded'] as const;
+
 export interface ParsedResetOptions {
   preferences?: Float64Array; // [U*D], unit rows
   grounded?: Float64Array; // [G*D], unit rows
@@ -26,7 +29,7 @@ export function parseResetOptions(o: AttentionMarketOptions, input: unknown): Pa
     if (value === undefined) continue;
     if (key === 'preferences') out.preferences = unitRows(owner, key, value, o.users, o.dim);
     else if (key === 'grounded') out.grounded = unitRows(owner, key, value, o.goals, o.dim);
-    else throw new OptionError(owner, key, value, 'unknown reset option; the reset options are preferences, grounded');
+    else throw new OptionError(owner, key, value, `unknown reset option; the reset options are ${RESET_OPTION_KEYS.join(', ')}`);
   }
   return out;
 }

@@ -6,12 +6,11 @@
  * call it (or a command) directly.
  */
 import packageJson from '../../package.json';
-import { OptionError } from '../../envs/core/errors.js';
 import { analyzeCommand, analyzeSpec } from './analyze.js';
 import type { CommandSpec } from './args.js';
 import { checkCommand, checkSpec } from './check.js';
 import { dashboardCommand, dashboardSpec } from './dashboard.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError, reportError } from './errors.js';
 import { evalCommand, evalSpec } from './eval.js';
 import { infoCommand, infoSpec } from './info.js';
 import type { CliIO } from './io.js';
@@ -19,6 +18,7 @@ import { listCommand, listSpec } from './list.js';
 import { playCommand, playSpec } from './play.js';
 import { reportCommand, reportSpec } from './report.js';
 import { resultsCommand, resultsSpec } from './results.js';
+import { serveCommand, serveSpec } from './serve.js';
 import { trainCommand, trainSpec } from './train.js';
 
 /** An exit code, or a promise of one for a command that waits (training, loading files). */
@@ -40,6 +40,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: reportSpec, run: reportCommand },
   { spec: analyzeSpec, run: analyzeCommand },
   { spec: resultsSpec, run: resultsCommand },
+  { spec: serveSpec, run: (argv, io) => serveCommand(argv, io) },
 ];
 
 /** Commands that later issues add; named so that trying one says so. */
@@ -84,17 +85,7 @@ function unknownCommand(name: string): UsageError {
 export function runCli(argv: readonly string[], io: CliIO): ExitCode {
   const [first, ...rest] = argv;
   let prefix = 'buddy-gym';
-  const report = (e: unknown): number => {
-    if (e instanceof UsageError || e instanceof OptionError) {
-      io.err(`${prefix}: ${e.message}`);
-      return EXIT.usage;
-    }
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    io.err(`${prefix}: ${msg}`);
-    if (e instanceof Error && e.stack && process.env.BUDDY_GYM_DEBUG) io.err(e.stack);
-    else io.err('(set BUDDY_GYM_DEBUG=1 to see the stack trace)');
-    return EXIT.failure;
-  };
+  const report = (e: unknown): number => reportError(prefix, e, io);
   try {
     if (first === undefined || first === '--help' || first === '-h') {
       programHelp().forEach((l) => (first === undefined ? io.err(l) : io.out(l)));
