@@ -17,6 +17,12 @@ export interface PolicySpec {
    * by whoever plays the policy (PolicyActor); the network's obsSize includes it.
    */
   memory?: OwnerMemoryLayout;
+  /**
+   * A centralised critic: the env's privileged features of the hidden state (GameKernel
+   * `critic`), `size` numbers appended to the observation (after any memory) by whoever plays
+   * the policy; only the value reads them. The network's obsSize includes them.
+   */
+  critic?: { size: number };
 }
 
 export interface ActResult {

@@ -31,6 +31,7 @@ export const trainSchema = {
   gaeLambda: num(0.95, 0, 1, 'GAE λ'),
   hidden: int(64, 4, 4096, 'units of each of the two hidden layers'),
   logStdInit: num(-1.6, -5, 2, 'initial log-std of Gaussian heads'),
+  centralCritic: bool(false, "MAPPO-style: each side's value function also sees the env's privileged features of the hidden state (true preferences, true relevances; never the policy), where the env offers them"),
   userMemory: bool(true, "π_user also sees its own memory: per goal, its picks and their feedback so far this episode"),
   evalEvery: int(16, 0, 1_000_000, 'iterations between evaluations of the deterministic (mode) policies on fixed worlds, which also pick the best checkpoint; 0: none (best by the training episodes)'),
   evalWorlds: int(256, 1, 1_000_000, 'worlds (one episode of one env copy each, the same every time) of each periodic evaluation'),

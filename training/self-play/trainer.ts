@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { fusedRuntime } from '../../agents/policy/fused/runtime.js';
 import { Policy, type PolicyEngine } from '../../agents/policy/policy.js';
+import { withCritic } from '../../agents/policy/specs.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { DeviceSelfPlay } from '../device/self-play.js';
 import { OptionError } from '../../envs/core/errors.js';
@@ -134,7 +135,7 @@ export class SelfPlayTrainer {
     this.T = this.profile.rounds(options);
     this.sides = roles.map((r) => r.name);
     this.sides.forEach((side, r) => (this.role[side] = r));
-    const problem = (option: 'train' | 'opponents' | 'entropyCoef' | 'population' | 'learningRateBySide' | 'deviators', why: string) => new OptionError('train settings', option, config[option], why);
+    const problem = (option: 'train' | 'opponents' | 'entropyCoef' | 'population' | 'learningRateBySide' | 'deviators' | 'centralCritic', why: string) => new OptionError('train settings', option, config[option], why);
     const known = (side: string, option: 'train' | 'opponents' | 'entropyCoef' | 'learningRateBySide') => {
       if (!this.sides.includes(side)) throw problem(option, `${envId} has no side "${side}"; its sides are ${this.sides.join(', ')}`);
     };
@@ -163,7 +164,12 @@ export class SelfPlayTrainer {
     this.rollout = this.chooseRollout();
     this.engine = this.chooseEngine();
     if (this.engine.kind === 'fused') fusedRuntime().threads = fusedThreads(config.threads);
-    const specs = this.profile.policySpecs(roles, config, options);
+    const specs = this.profile.policySpecs(roles, config, options).map((spec, r) => {
+      if (!config.centralCritic) return spec;
+      const size = this.vec.kernel.critic?.size(r) ?? 0;
+      if (size === 0) throw problem('centralCritic', `${envId} offers no privileged critic features for its ${roles[r].name} side`);
+      return withCritic(spec, size);
+    });
     this.sides.forEach((side, r) => {
       this.policies[side] = new Policy(specs[r], { initSeed: policySeed(config.seed, r) });
       if (this.engine.kind === 'fused') this.policies[side].useFused();
@@ -223,6 +229,8 @@ export class SelfPlayTrainer {
         ? `${this.envId} has no tensor env`
         : c.population
           ? 'population mode evaluates snapshots on the host'
+          : c.centralCritic
+            ? 'the centralised critic reads the host kernel'
           : Object.keys(this.baselines).length > 0
             ? 'a baseline agent plays a side (opponents setting)'
             : null;

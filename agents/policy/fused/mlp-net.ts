@@ -6,7 +6,7 @@ import { ACCUMULATE, type FusedRuntime } from './runtime.js';
 
 type MlpSpec = Extract<NetworkSpec, { arch: 'mlp' | 'residual-goal' }>;
 
-/** One tanh stack `${prefix}_${branch}_h{i}` over the observation and its output layer. */
+/** One tanh stack `${prefix}_${branch}_h{i}` over the first `obsSize` numbers of the observation, and its output layer. */
 export function mlpStack(rt: FusedRuntime, p: ParamBlock, scratch: Scratch, prefix: string, branch: 'pi' | 'v', obsSize: number, hidden: readonly number[], outName: string, outSize: number): MlpStack {
   const layers: Dense[] = [];
   let inSize = obsSize;
@@ -44,7 +44,8 @@ export class MlpNet implements FusedNet {
     this.gaussian = residual ? spec.dim * spec.creations : spec.gaussian ? spec.gaussian.size : 0;
     if (this.gaussian && paramSize !== 2 * this.gaussian) throw new Error(`fused ${prefix}: a Gaussian head of ${this.gaussian} needs ${2 * this.gaussian} parameters, not ${paramSize}`);
     const outName = residual ? 'pi_delta' : this.gaussian ? 'pi_mean' : 'pi_out';
-    this.pi = mlpStack(rt, params, scratch, prefix, 'pi', spec.obsSize, spec.hidden, outName, this.gaussian || paramSize);
+    // the policy reads the observation without the centralised critic's features (its last criticSize numbers)
+    this.pi = mlpStack(rt, params, scratch, prefix, 'pi', spec.obsSize - (spec.criticSize ?? 0), spec.hidden, outName, this.gaussian || paramSize);
     this.v = mlpStack(rt, params, scratch, prefix, 'v', spec.obsSize, spec.hidden, 'v_out', 1);
     if (this.gaussian) {
       params.slot(`${prefix}_log_std/log_std`, [this.gaussian]);
