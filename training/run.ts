@@ -21,6 +21,11 @@ export interface TrainRunOptions {
   /** Where progress goes (default stderr). */
   progress?: NodeJS.WritableStream;
   bus?: MetricBus;
+  /**
+   * Ends the run early: once it aborts, the iteration under way finishes, a checkpoint is
+   * saved and the run returns with `interrupted` set (train's Ctrl-C).
+   */
+  stop?: AbortSignal;
 }
 
 export interface TrainRunResult {
@@ -29,7 +34,16 @@ export interface TrainRunResult {
   /** The last checkpoint written (the run's final state). */
   checkpoint: string;
   best: string | null;
+  /** Whether `stop` ended the run before its step budget. */
+  interrupted: boolean;
 }
+
+/**
+ * One turn of the event loop: iterate() is synchronous, so without it the metric sinks
+ * (delivered by setImmediate), the dashboard and signal handlers would wait for the next
+ * checkpoint save.
+ */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Everything a checkpoint of this trainer holds: both policies, their optimisers,
@@ -111,18 +125,25 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
     checkpoint = path;
     bus.emit({ kind: 'checkpoint', iteration: trainer.iteration, step: trainer.step, path, best: isBest });
   };
+  let interrupted = false;
+  let savedStep = o.resume ? trainer.step : -1; // the trainer's step at the last checkpoint
   try {
-    while (!trainer.done) {
+    await nextTurn(); // the backend line shows before the first iteration
+    while (!trainer.done && !(interrupted = o.stop?.aborted === true)) {
       trainer.iterate();
-      if (trainer.iteration % trainer.config.checkpointEvery === 0 || trainer.done) await save();
+      if (trainer.iteration % trainer.config.checkpointEvery === 0 || trainer.done) {
+        await save();
+        savedStep = trainer.step;
+      }
+      await nextTurn();
     }
-    if (!checkpoint) await save();
-    bus.emit({ kind: 'done', iteration: trainer.iteration, step: trainer.step, summary: trainer.summary });
+    if (!checkpoint || (interrupted && savedStep !== trainer.step)) await save();
+    if (!interrupted) bus.emit({ kind: 'done', iteration: trainer.iteration, step: trainer.step, summary: trainer.summary });
   } finally {
     bus.complete();
     await sinks.done.catch(() => undefined);
   }
-  return { trainer, backend, checkpoint, best: store.best()?.path ?? null };
+  return { trainer, backend, checkpoint, best: store.best()?.path ?? null, interrupted };
 }
 
 /** Saves the trainer's state as one checkpoint folder (outside a run's store). */
