@@ -1,4 +1,5 @@
 import { OptionError } from './errors.js';
+import { didYouMean } from './suggest.js';
 
 /**
  * A tiny typed schema for env options (and config files): each option has a kind, a
@@ -106,7 +107,7 @@ export function parseOptions<S extends OptionSchema>(
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
     if (!Object.hasOwn(schema, k)) {
-      throw new OptionError(owner, k, v, `unknown option; the options are ${Object.keys(schema).join(', ')}`);
+      throw new OptionError(owner, k, v, `unknown option${didYouMean(k, Object.keys(schema))}; the options are ${Object.keys(schema).join(', ')}`);
     }
     if (v === undefined) continue;
     if (!validOne(schema[k], v)) throw new OptionError(owner, k, v, `must be ${describeAllowed(schema[k])} (${schema[k].doc})`);

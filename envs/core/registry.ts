@@ -1,6 +1,7 @@
 import type { ParallelEnv } from './env.js';
 import type { GameKernel } from './kernel.js';
 import { describeSchema, type OptionSchema } from './options.js';
+import { didYouMean } from './suggest.js';
 import { VecEnv, type AutoresetMode } from './vector-env.js';
 
 /** How an env id is built: a validated options schema and a kernel factory. */
@@ -32,7 +33,7 @@ export function spec(id: string): EnvSpec<unknown> {
   const s = specs.get(id);
   if (!s) {
     const known = [...specs.keys()].sort();
-    throw new RangeError(`unknown env id "${id}"; registered ids: ${known.length ? known.join(', ') : '(none)'}`);
+    throw new RangeError(`unknown env id "${id}"${didYouMean(id, known)}; registered ids: ${known.length ? known.join(', ') : '(none)'}`);
   }
   return s;
 }

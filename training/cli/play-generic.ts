@@ -1,9 +1,10 @@
 import { OptionError } from '../../envs/core/errors.js';
-import { presetOptions, spec as envSpec } from '../../envs/registry.js';
+import { spec as envSpec } from '../../envs/registry.js';
 import { evaluatePlay } from '../evaluate.js';
 import { profileFor } from '../profiles/index.js';
 import { AgentActor } from '../self-play/actors.js';
 import { parsePairs } from '../self-play/config.js';
+import { withPreset } from './env-options.js';
 import { UsageError } from './errors.js';
 import { num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
@@ -41,14 +42,7 @@ export interface GenericPlayJson {
  */
 export function genericPlay(a: GenericPlayArgs, io: CliIO): void {
   const s = envSpec(a.id);
-  let given = a.options;
-  if (a.preset !== undefined) {
-    try {
-      given = { ...presetOptions(a.id, a.preset), ...a.options };
-    } catch (e) {
-      throw new UsageError(`--preset: ${(e as Error).message}`);
-    }
-  }
+  const given = withPreset(a.id, a.preset, a.options);
   let options: Record<string, unknown>;
   try {
     options = s.parseOptions(given) as Record<string, unknown>;

@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { ExaggeratingGoal, GreedyUser, HonestGoal, OracleUser, RandomAgent, SoftmaxUser, type Agent } from '../../agents/index.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import type { AgentId, ParallelEnv } from '../../envs/core/env.js';
 import { OptionError } from '../../envs/core/errors.js';
-import type { OptionSpec } from '../../envs/core/options.js';
-import { make, registeredIds, spec } from '../../envs/registry.js';
+import { make, spec } from '../../envs/registry.js';
 import { marketReport, type MarketReport } from '../market-report.js';
 import { playEpisodes, roleOf } from '../play.js';
 import type { Stat } from '../stats.js';
 import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
 import { loadAgentModules, type AgentModule } from './agent-module.js';
 import { genericPlay } from './play-generic.js';
+import { assertEnvId, parseEnvOptions } from './env-options.js';
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
@@ -131,56 +130,6 @@ export function parseMix(flag: string, text: string, allowed: Readonly<Record<st
   return out;
 }
 
-/** Parses the --option key=value list, converting each value by the env's option schema. */
-export function parseEnvOptions(envId: string, pairs: readonly string[]): Record<string, unknown> {
-  const schema = spec(envId).optionSchema;
-  const out: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--option expects key=value, got ${JSON.stringify(pair)}; the options of ${envId} are ${Object.keys(schema).join(', ')}`);
-    const key = pair.slice(0, eq).trim();
-    const raw = pair.slice(eq + 1).trim();
-    if (Object.hasOwn(out, key)) throw new UsageError(`--option ${key} is given twice`);
-    out[key] = Object.hasOwn(schema, key) ? convert(schema[key], raw) : raw;
-  }
-  return out;
-}
-
-function convert(s: OptionSpec, raw: string): unknown {
-  switch (s.kind) {
-    case 'int':
-    case 'number': {
-      const n = raw === '' ? NaN : Number(raw);
-      return Number.isNaN(n) ? raw : n; // a non-number is left as text for the env's own error
-    }
-    case 'boolean':
-      return raw === 'true' ? true : raw === 'false' ? false : raw;
-    case 'enum':
-    case 'text':
-      return raw;
-    case 'json':
-      return readJsonOption(raw);
-  }
-}
-
-/** A JSON option's value: inline JSON, or `@path` to a JSON file. */
-function readJsonOption(raw: string): unknown {
-  const fromFile = raw.startsWith('@');
-  let text = raw;
-  if (fromFile) {
-    try {
-      text = readFileSync(raw.slice(1), 'utf8');
-    } catch (e) {
-      throw new UsageError(`--option: cannot read ${raw.slice(1)}: ${(e as Error).message}`);
-    }
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--option: ${fromFile ? raw.slice(1) : JSON.stringify(raw)} is not valid JSON: ${(e as Error).message} (give inline JSON or @file.json)`);
-  }
-}
-
 interface Group {
   readonly type: string;
   readonly ids: AgentId[];
@@ -236,7 +185,7 @@ export function playCommand(argv: readonly string[], io: CliIO): number | Promis
   if (positionals.length === 0) throw new UsageError(`which env? give an env id: buddy-gym play ${ATTENTION_MARKET_ID} ...`);
   if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   const id = positionals[0];
-  if (!registeredIds().includes(id)) throw new UsageError(`unknown env id ${JSON.stringify(id)}; registered ids: ${registeredIds().join(', ')}`);
+  assertEnvId(id);
   if (id !== ATTENTION_MARKET_ID) {
     for (const f of ['goals', 'users', 'agent']) if (values[f] !== undefined) throw new UsageError(`--${f} is for ${ATTENTION_MARKET_ID}; for ${id} choose agents with --side SIDE=AGENT`);
     genericPlay(

@@ -6,7 +6,9 @@
  * call it (or a command) directly.
  */
 import packageJson from '../../package.json';
+import { BackendUnavailableError } from '../../agents/backend/names.js';
 import { OptionError } from '../../envs/core/errors.js';
+import { didYouMean } from '../../envs/core/suggest.js';
 import { analyzeCommand, analyzeSpec } from './analyze.js';
 import type { CommandSpec } from './args.js';
 import { checkCommand, checkSpec } from './check.js';
@@ -71,7 +73,10 @@ function find(name: string): Command | undefined {
 
 function unknownCommand(name: string): UsageError {
   const later = LATER.includes(name) ? ` ("${name}" comes in a later issue)` : '';
-  const what = name.startsWith('-') ? `unknown flag ${name}` : `unknown command ${JSON.stringify(name)}${later}`;
+  const names = [...COMMANDS.map((c) => c.spec.name), 'help'];
+  const what = name.startsWith('-')
+    ? `unknown flag ${name}${didYouMean(name, ['--help', '--version'], (n) => n)}`
+    : `unknown command ${JSON.stringify(name)}${later}${didYouMean(name, names)}`;
   return new UsageError(`${what}; the commands are ${COMMANDS.map((c) => c.spec.name).join(', ')}, help (see buddy-gym --help)`);
 }
 
@@ -83,7 +88,8 @@ export function runCli(argv: readonly string[], io: CliIO): ExitCode {
   const [first, ...rest] = argv;
   let prefix = 'buddy-gym';
   const report = (e: unknown): number => {
-    if (e instanceof UsageError || e instanceof OptionError) {
+    // A backend this machine lacks is a fact to report, not a crash.
+    if (e instanceof UsageError || e instanceof OptionError || e instanceof BackendUnavailableError) {
       io.err(`${prefix}: ${e.message}`);
       return EXIT.usage;
     }
@@ -103,7 +109,7 @@ export function runCli(argv: readonly string[], io: CliIO): ExitCode {
       return EXIT.ok;
     }
     if (first === 'help') {
-      if (rest.length === 0) {
+      if (rest.length === 0 || (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h'))) {
         programHelp().forEach((l) => io.out(l));
         return EXIT.ok;
       }
