@@ -152,7 +152,7 @@ describe('buddy-gym train', () => {
 
   it.each([
     ['bad JSON', '{"hidden": 8,', /--config \S+bad JSON\.json is not valid JSON/],
-    ['unknown key', '{"hiddn": 8}', /--config \S+unknown key\.json: option "hiddn" = 8 is not allowed: unknown option; the options are steps, numEnvs/],
+    ['unknown key', '{"hiddn": 8}', /--config \S+unknown key\.json: option "hiddn" = 8 is not allowed: unknown option \(did you mean "hidden"\?\); the options are steps, numEnvs/],
     ['out of range', '{"hidden": 2}', /--config \S+out of range\.json: option "hidden" = 2 is not allowed: must be an integer in \[4, 4096\]/],
     ['not an object', '[1, 2]', /--config \S+not an object\.json must hold a JSON object of settings/],
   ])('refuses a --config file with %s, naming the file and the setting (exit 2)', async (name, text, message) => {

@@ -12,7 +12,8 @@ export interface TrainRunOptions {
   envOptions?: unknown;
   /** Settings (validated); with `resume`, only `steps` may differ from the checkpoint's. */
   config?: Partial<TrainConfig>;
-  backend?: BackendName;
+  /** A backend name to select, or the report of one the caller already selected. */
+  backend?: BackendName | BackendReport;
   /** Run folder: metrics.jsonl, metrics/*.csv, checkpoints/. */
   out: string;
   /** A checkpoint folder to continue from. */
@@ -109,7 +110,7 @@ export async function restoreTrainer(dir: string, steps: number | undefined, bus
  */
 export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const bus = o.bus ?? new MetricBus();
-  const backend = await selectBackend(o.backend ?? 'auto');
+  const backend = typeof o.backend === 'object' ? o.backend : await selectBackend(o.backend ?? 'auto');
   const trainer = o.resume
     ? await restoreTrainer(o.resume, o.config?.steps, bus, o.envId)
     : new SelfPlayTrainer(o.envId, o.envOptions ?? {}, parseTrainConfig(o.config ?? {}), bus);

@@ -17,7 +17,8 @@ import { num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
 import { genericEval, type CrossPlayHeader } from './eval-generic.js';
 import { GOAL_AGENTS, USER_AGENTS } from './play.js';
-import { BACKEND_FLAG, backendFlag, backendLine, bestResponseConfig, checkpointPath, checkpointUsage, exploitabilityLines, showPath } from './train.js';
+import { BACKEND_FLAG, backendFlag, backendLine, bestResponseConfig, checkpointUsage, exploitabilityLines } from './train.js';
+import { checkpointPath, showPath } from './run-folder.js';
 
 export const evalSpec: CommandSpec = {
   name: 'eval',

@@ -8,7 +8,8 @@ import { EXIT, UsageError } from './errors.js';
 import { formatCount } from '../metrics/sinks/progress.js';
 import { num, table } from './format.js';
 import type { CliIO } from './io.js';
-import { checkpointPath, checkpointUsage, showPath } from './train.js';
+import { checkpointUsage } from './train.js';
+import { checkpointPath, showPath } from './run-folder.js';
 
 export const infoSpec: CommandSpec = {
   name: 'info',

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { BACKEND_NAMES, isBackendName, type BackendName, type BackendReport } from '../../agents/backend/index.js';
+import { BACKEND_NAMES, isBackendName, selectBackend, type BackendName, type BackendReport } from '../../agents/backend/index.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { OptionError } from '../../envs/core/errors.js';
 import { describeAllowed, describeSchema, parseOptions, type OptionSpec } from '../../envs/core/options.js';
-import { registeredIds, spec as envSpec } from '../../envs/registry.js';
-import { CheckpointError, CheckpointStore, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
+import { didYouMean } from '../../envs/core/suggest.js';
+import { spec as envSpec } from '../../envs/registry.js';
+import { CheckpointError, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
 import type { MatchupOptions } from '../evaluate.js';
 import { rewardMetric } from '../profiles/index.js';
 import { summaryEvaluation } from './train-evaluation.js';
@@ -24,7 +25,9 @@ import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type Com
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
-import { parseEnvOptions } from './play.js';
+import { assertEnvId, parseEnvOptions, withPreset } from './env-options.js';
+import { stopOnSignal } from './interrupt.js';
+import { checkpointPath, makeRunFolder, runFolder, showPath } from './run-folder.js';
 
 type SettingKey = keyof typeof trainSchema;
 
@@ -95,6 +98,7 @@ export const trainSpec: CommandSpec = {
     { name: 'population', type: 'boolean', doc: 'population mode (PSRO): snapshots of each side, opponents drawn from the meta-game equilibrium' },
     { name: 'num-envs', type: 'string', value: '<B>', doc: `env copies stepped together: ${describeAllowed(trainSchema.numEnvs)} (default ${trainSchema.numEnvs.default})` },
     { name: 'learner', type: 'string', value: '<NAME>', doc: 'ppo (the default) or reinforce, for both sides' },
+    { name: 'preset', type: 'string', value: '<NAME>', doc: "start from one of the env's presets (buddy-gym check --all lists them); --option values go on top" },
     { name: 'option', type: 'string', value: '<key=value>', multiple: true, doc: 'an env option, repeatable: --option goals=6 --option rounds=16' },
     { name: 'set', type: 'string', value: '<key=value>', multiple: true, doc: 'any setting of the list above, repeatable: --set hidden=32 --set learningRate=1e-3' },
     { name: 'eval-episodes', type: 'string', value: '<K>', doc: 'episodes of each evaluation matchup after training, an integer in [0, 100000] (default 8; 0 skips it)' },
@@ -164,7 +168,7 @@ function parseSetFlags(pairs: readonly string[]): Record<string, unknown> {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects key=value, got ${JSON.stringify(pair)}; the settings are ${keys}`);
     const key = pair.slice(0, eq).trim();
-    if (!Object.hasOwn(trainSchema, key)) throw new UsageError(`--set: unknown setting ${JSON.stringify(key)}; the settings are ${keys}`);
+    if (!Object.hasOwn(trainSchema, key)) throw new UsageError(`--set: unknown setting ${JSON.stringify(key)}${didYouMean(key, Object.keys(trainSchema))}; the settings are ${keys}`);
     if (Object.hasOwn(out, key)) throw new UsageError(`--set ${key} is given twice`);
     out[key] = settingFromText(key as SettingKey, pair.slice(eq + 1), `--set ${key}`);
   }
@@ -217,24 +221,6 @@ export function checkpointUsage<T>(p: Promise<T>, flag: string): Promise<T> {
     if (e instanceof CheckpointError) throw new UsageError(`${flag}${e.message}`);
     throw e;
   });
-}
-
-/**
- * A checkpoint folder given on the command line; a run folder (with checkpoints/ inside and
- * no manifest.json) stands for its latest checkpoint, and `note` says so.
- */
-export function checkpointPath(p: string, note: (line: string) => void): string {
-  if (existsSync(join(p, 'manifest.json')) || !existsSync(join(p, 'checkpoints'))) return p;
-  const latest = new CheckpointStore(p, { keepLast: 1 }).latest();
-  if (latest === null) return p;
-  note(`${p} is a run folder: using its latest checkpoint, ${showPath(latest)}`);
-  return latest;
-}
-
-/** A path for display: relative to the working folder when inside it. */
-export function showPath(p: string): string {
-  const rel = relative(process.cwd(), p);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
 }
 
 /** The settings exploitability's best responses train with: the run's, one side at a time against a frozen policy. */
@@ -292,35 +278,6 @@ function lineStream(line: (text: string) => void): Writable {
       done();
     },
   });
-}
-
-function utcStamp(d = new Date()): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
-function isNonEmptyDir(p: string): boolean {
-  return existsSync(p) && statSync(p).isDirectory() && readdirSync(p).length > 0;
-}
-
-/** The run folder: --out, or the resumed checkpoint's run, or runs/<id>-<UTC time>. */
-function runFolder(outFlag: string | undefined, id: string, resume: string | undefined): string {
-  const resumeAbs = resume ? resolve(resume) : undefined;
-  const resumeRun = resumeAbs && basename(dirname(resumeAbs)) === 'checkpoints' ? dirname(dirname(resumeAbs)) : undefined;
-  if (outFlag !== undefined) {
-    const out = resolve(outFlag);
-    if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${outFlag} is a file; give a folder`);
-    if (isNonEmptyDir(out) && out !== resumeRun) {
-      throw new UsageError(
-        `--out ${outFlag} exists and is not empty; give a new folder, or --resume one of the checkpoints of that run (${join(outFlag, 'checkpoints', 'step-...')})`,
-      );
-    }
-    return out;
-  }
-  if (resumeRun) return resumeRun;
-  const base = resolve('runs', `${id}-${utcStamp()}`);
-  let out = base;
-  for (let i = 2; isNonEmptyDir(out); i++) out = `${base}-${i}`;
-  return out;
 }
 
 interface ResumeInfo {
@@ -390,7 +347,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const resumeFlag = stringFlag(values, 'resume');
   if (positionals.length === 0 && resumeFlag === undefined) throw new UsageError(`which env? give an env id: buddy-gym train ${ATTENTION_MARKET_ID} (or --resume a checkpoint)`);
   const idGiven = positionals[0];
-  if (idGiven !== undefined && !registeredIds().includes(idGiven)) throw new UsageError(`unknown env id ${JSON.stringify(idGiven)}; registered ids: ${registeredIds().join(', ')}`);
+  if (idGiven !== undefined) assertEnvId(idGiven);
 
   const backend = backendFlag(values);
   const evalEpisodes = intFlag(values, 'eval-episodes', 8, 0, 100_000);
@@ -428,12 +385,15 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   }
   Object.assign(given, fromFlags, fromSet);
 
-  const resume = resumeFlag === undefined ? undefined : await readResume(resumeFlag);
+  // A run folder stands for its latest checkpoint, as in eval.
+  const resume = resumeFlag === undefined ? undefined : await readResume(checkpointPath(resumeFlag, io.err));
   const id = idGiven ?? resume!.envId;
   if (resume && resume.envId !== id) throw new UsageError(`--resume ${resumeFlag}: the checkpoint is of ${resume.envId}, not ${id}`);
 
   const optionPairs = (values.option as string[] | undefined) ?? [];
-  const envOptionsGiven = parseEnvOptions(id, optionPairs);
+  const preset = stringFlag(values, 'preset');
+  const optionsFlagged = parseEnvOptions(id, optionPairs);
+  const envOptionsGiven = withPreset(id, preset, optionsFlagged);
   let fullOptions: Record<string, unknown>;
   try {
     fullOptions = { ...(envSpec(id).parseOptions(resume ? { ...resume.envOptions, ...envOptionsGiven } : envOptionsGiven) as Record<string, unknown>) };
@@ -453,7 +413,9 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     }
     const before = envSpec(id).parseOptions(resume.envOptions) as Record<string, unknown>;
     for (const k of Object.keys(envOptionsGiven)) {
-      if (before[k] !== fullOptions[k]) throw new UsageError(`--resume continues the checkpoint's env, but --option ${k}=${JSON.stringify(fullOptions[k])} differs from its ${JSON.stringify(before[k])}`);
+      if (before[k] === fullOptions[k]) continue;
+      const given = Object.hasOwn(optionsFlagged, k) ? `--option ${k}=${JSON.stringify(fullOptions[k])}` : `--preset ${preset} gives ${k}=${JSON.stringify(fullOptions[k])}, which`;
+      throw new UsageError(`--resume continues the checkpoint's env, but ${given} differs from its ${JSON.stringify(before[k])}`);
     }
     config = parseTrainConfig({ ...resume.config, steps: given.steps ?? resume.config.steps }, 'train settings');
   } else {
@@ -465,7 +427,8 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     }
   }
   const envOptions = resume ? resume.envOptions : envOptionsGiven;
-  const out = runFolder(stringFlag(values, 'out'), id, resumeFlag);
+  const outFlag = stringFlag(values, 'out');
+  const out = runFolder(outFlag, id, resume?.path);
   let perIteration: number;
   try {
     perIteration = SelfPlayTrainer.stepsPerIteration(id, fullOptions, config.numEnvs);
@@ -485,12 +448,14 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     io.err(`train: ${what}, ${config.steps} steps in all (${perIteration} per iteration); run folder ${showPath(out)}`);
   }
 
+  // The backend before the run folder: a backend this machine lacks is a refusal (exit 2) that leaves nothing behind.
+  const backendReport = await selectBackend(backend);
   const bus = new MetricBus();
   const lastUpdates: Record<string, UpdateEvent> = {};
   // run.json: what the dashboard and the report show as the run's config (the backend once known).
   const runInfo: Record<string, unknown> = { env: id, envOptions: fullOptions, settings: config, backend: null, resumedFrom: resume?.path ?? null };
   const writeRunInfo = () => writeFileSync(join(out, RUN_INFO_FILE), JSON.stringify(runInfo, null, 2) + '\n');
-  mkdirSync(out, { recursive: true });
+  makeRunFolder(out, outFlag);
   writeRunInfo();
   bus.events$.subscribe((e) => {
     if (e.kind === 'update') lastUpdates[e.policy] = e;
@@ -511,17 +476,28 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const progress = io.errStream ?? lineStream((l) => io.err(l));
   const t0 = performance.now();
   let result: Awaited<ReturnType<typeof trainRun>>;
+  const interrupt = stopOnSignal((line) => io.err(line));
   try {
     result = await checkpointUsage(
-      trainRun({ envId: id, envOptions, config: resume ? { steps: config.steps } : config, backend, out, resume: resume?.path, quiet, progress, bus }),
+      trainRun({ envId: id, envOptions, config: resume ? { steps: config.steps } : config, backend: backendReport, out, resume: resume?.path, quiet, progress, bus, stop: interrupt.signal }),
       resume ? '--resume: ' : '',
     );
   } catch (e) {
     await dashboard?.close();
     throw e;
+  } finally {
+    interrupt.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;
   const trainer = result.trainer;
+  if (result.interrupted) {
+    trainer.dispose();
+    await dashboard?.close();
+    const at = showPath(result.checkpoint);
+    io.err(`interrupted at step ${trainer.step} of ${trainer.config.steps}: checkpoint saved (atomically) to ${at}`);
+    io.err(`continue with: npx buddy-gym train --resume ${at} --steps ${trainer.config.steps}`);
+    return interrupt.exitCode;
+  }
   try {
     // A short evaluation on fresh seeds: the trained policies against baselines, and the baselines against the same opponents.
     const matchup: MatchupOptions = { envId: id, envOptions, episodes: evalEpisodes, numEnvs: trainer.config.numEnvs, rounds: trainer.T, seed: trainer.config.seed + EVAL_SEED_OFFSET };
