@@ -13,13 +13,13 @@ import { AgentActor } from '../training/self-play/actors.js';
 import { AgentActorFromAct } from '../training/self-play/act-adapter.js';
 import { loadAgentModule, parseAgentFlag } from '../training/cli/agent-module.js';
 import type { EvalJson } from '../training/cli/eval.js';
-import { evalSpec } from '../training/cli/eval.js';
+import { evalSpec } from '../training/cli/eval-spec.js';
 import type { InfoJson } from '../training/cli/info.js';
-import { infoSpec } from '../training/cli/info.js';
+import { infoSpec } from '../training/cli/info-spec.js';
 import { captureIO } from '../training/cli/io.js';
 import { runCli } from '../training/cli/program.js';
 import type { TrainSummaryJson } from '../training/cli/train.js';
-import { trainSpec } from '../training/cli/train.js';
+import { trainSpec } from '../training/cli/train-spec.js';
 
 const ID = 'attention-market-v0';
 const root = fileURLToPath(new URL('..', import.meta.url));

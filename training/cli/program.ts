@@ -10,17 +10,17 @@ import { BackendUnavailableError } from '../../agents/backend/names.js';
 import { OptionError } from '../../envs/core/errors.js';
 import { didYouMean } from '../../envs/core/suggest.js';
 import { analyzeCommand, analyzeSpec } from './analyze.js';
-import type { CommandSpec } from './args.js';
+import { commandHelp, parseCommandArgs, type CommandSpec } from './args.js';
 import { checkCommand, checkSpec } from './check.js';
 import { dashboardCommand, dashboardSpec } from './dashboard.js';
 import { EXIT, UsageError } from './errors.js';
-import { evalCommand, evalSpec } from './eval.js';
-import { infoCommand, infoSpec } from './info.js';
+import { evalSpec } from './eval-spec.js';
+import { infoSpec } from './info-spec.js';
 import type { CliIO } from './io.js';
 import { listCommand, listSpec } from './list.js';
-import { playCommand, playSpec } from './play.js';
+import { playSpec } from './play-spec.js';
 import { reportCommand, reportSpec } from './report.js';
-import { trainCommand, trainSpec } from './train.js';
+import { trainSpec } from './train-spec.js';
 
 /** An exit code, or a promise of one for a command that waits (training, loading files). */
 export type ExitCode = number | Promise<number>;
@@ -30,13 +30,32 @@ export interface Command {
   run(argv: readonly string[], io: CliIO): ExitCode;
 }
 
+type Run = Command['run'];
+
+/**
+ * A command whose code needs TensorFlow.js (seconds to import): its flags are checked and its
+ * --help printed from the spec alone, and only a real run imports the module.
+ */
+function lazy(spec: CommandSpec, load: () => Promise<Run>): Command {
+  return {
+    spec,
+    run(argv, io) {
+      if (parseCommandArgs(spec, argv).values.help) {
+        commandHelp(spec).forEach((l) => io.out(l));
+        return EXIT.ok;
+      }
+      return load().then((run) => run(argv, io));
+    },
+  };
+}
+
 export const COMMANDS: readonly Command[] = [
   { spec: listSpec, run: listCommand },
   { spec: checkSpec, run: checkCommand },
-  { spec: playSpec, run: playCommand },
-  { spec: trainSpec, run: trainCommand },
-  { spec: evalSpec, run: evalCommand },
-  { spec: infoSpec, run: infoCommand },
+  lazy(playSpec, async () => (await import('./play.js')).playCommand),
+  lazy(trainSpec, async () => (await import('./train.js')).trainCommand),
+  lazy(evalSpec, async () => (await import('./eval.js')).evalCommand),
+  lazy(infoSpec, async () => (await import('./info.js')).infoCommand),
   { spec: dashboardSpec, run: (argv, io) => dashboardCommand(argv, io) },
   { spec: reportSpec, run: reportCommand },
   { spec: analyzeSpec, run: analyzeCommand },
