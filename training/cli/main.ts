@@ -7,10 +7,18 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+/** The terminal's width: COLUMNS when set, else the TTY's; none in a pipe (lines stay whole). */
+function columns(): number | undefined {
+  const fromEnv = Number(process.env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return process.stdout.isTTY ? process.stdout.columns : undefined;
+}
+
 const code = runCli(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   errStream: process.stderr,
+  columns: columns(),
 });
 if (typeof code === 'number') process.exitCode = code;
 else process.exitCode = await code;

@@ -16,7 +16,7 @@ import { dashboardCommand, dashboardSpec } from './dashboard.js';
 import { EXIT, UsageError } from './errors.js';
 import { evalSpec } from './eval-spec.js';
 import { infoSpec } from './info-spec.js';
-import type { CliIO } from './io.js';
+import { fittedIO, type CliIO } from './io.js';
 import { listCommand, listSpec } from './list.js';
 import { playSpec } from './play-spec.js';
 import { reportCommand, reportSpec } from './report.js';
@@ -134,12 +134,14 @@ export function runCli(argv: readonly string[], io: CliIO): ExitCode {
       }
       const cmd = find(rest[0]);
       if (!cmd || rest.length > 1) throw rest.length > 1 ? new UsageError(`help takes one command name, got ${rest.join(' ')}`) : unknownCommand(rest[0]);
-      return cmd.run(['--help'], io);
+      return cmd.run(['--help'], fittedIO(io));
     }
     const cmd = find(first);
     if (!cmd) throw unknownCommand(first);
     prefix = `buddy-gym ${cmd.spec.name}`;
-    const code = cmd.run(rest, io);
+    // Tables and help fit the terminal; what a program reads (JSON, markdown) is never broken.
+    const machine = rest.includes('--json') || rest.includes('--markdown');
+    const code = cmd.run(rest, machine ? io : fittedIO(io));
     return typeof code === 'number' ? code : code.catch(report);
   } catch (e) {
     return report(e);

@@ -9,7 +9,7 @@ import { didYouMean } from '../../envs/core/suggest.js';
 import { spec as envSpec } from '../../envs/registry.js';
 import { CheckpointError, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
 import type { MatchupOptions } from '../evaluate.js';
-import { rewardMetric } from '../profiles/index.js';
+import { metricLabel, rewardMetric, summaryMetrics } from '../profiles/index.js';
 import { summaryEvaluation } from './train-evaluation.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
 import { MetricBus } from '../metrics/bus.js';
@@ -230,9 +230,6 @@ export interface TrainSummaryJson {
   best: string | null;
   next: string;
 }
-
-/** Words for metrics of every env; the env's profile adds its own. */
-const METRIC_LABELS: Record<string, string> = {};
 
 /** `buddy-gym train`: resolves to the exit code. */
 export function trainCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
@@ -456,7 +453,12 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     };
     writeFileSync(join(out, SUMMARY_FILE), JSON.stringify(summaryJson, null, 2) + '\n');
     if (values.json) io.out(JSON.stringify(summaryJson, null, 2));
-    else printSummary(io, summaryJson, trainer.config, { ...METRIC_LABELS, ...trainer.profile.metricLabels }, trainer.profile.best.metric);
+    else {
+      // Words for every metric (the profile's, else the name in words), and which ones have a row.
+      const keys = Object.keys(summaryJson.lastIteration.metrics);
+      const labels = { ...trainer.profile.metricLabels, ...Object.fromEntries(keys.map((k) => [k, metricLabel(trainer.profile, k)])) };
+      printSummary(io, summaryJson, trainer.config, labels, trainer.profile.best.metric, summaryMetrics(trainer.profile, keys));
+    }
     return EXIT.ok;
   } finally {
     trainer.dispose();
@@ -472,7 +474,7 @@ function isInside(p: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Record<string, string>, bestMetric: string): void {
+function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Record<string, string>, bestMetric: string, shown: readonly string[]): void {
   const trained = s.resumedFrom ? `${s.trainedSteps} more env steps (resumed at step ${s.steps - s.trainedSteps})` : `${s.steps} env steps`;
   io.out(`${s.env}: trained ${trained}, ${s.iterations} iterations in all, in ${s.seconds.toFixed(1)} s on ${s.backend.name}${s.backend.detail ? ` (${s.backend.detail})` : ''}`);
   const opts = Object.entries(s.envOptions).map(([k, v]) => `${k}=${String(v)}`).join(', ');
@@ -483,7 +485,7 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
 
   const m = s.lastIteration.metrics;
   const rows: string[][] = [[`last iteration (${s.iterations}, step ${s.steps})`, 'value']];
-  for (const [k, v] of Object.entries(m)) rows.push([`  ${labels[k] ?? k}`, num(v)]);
+  for (const k of shown) rows.push([`  ${labels[k] ?? k}`, num(m[k])]);
   table(rows, [false, true]).forEach((l) => io.out(l));
   const sides = Object.keys(s.lastIteration.updates);
   if (sides.length) {

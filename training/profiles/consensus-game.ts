@@ -38,6 +38,9 @@ export const consensusGameProfile: TrainingProfile = {
   headline: ['agreement', 'accuracy', 'generatorERDistance'],
   metricLabels: {
     agreement: 'agreement 1[v^ = v]',
+    expectedAgreement: 'expected agreement',
+    generatorKL: 'generator: KL to its initial policy',
+    discriminatorKL: 'discriminator: KL to its initial policy',
     accuracy: "accuracy of the generator's answer under v = correct",
     generatorERDistance: 'generator: total variation to the equilibrium-ranking policy',
     discriminatorERDistance: 'discriminator: total variation to the equilibrium-ranking policy',

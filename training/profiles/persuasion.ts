@@ -23,6 +23,8 @@ const persuasionProfile = (envId: string): TrainingProfile => ({
     accuracy: 'accuracy (a best action for y)',
     meanProviderUtility: 'provider utility per round',
   },
+  // The last round's user type, state, action, consulted provider and evaluation flag.
+  recordOnly: ['userType', 'state', 'action', 'consulted', 'evaluating'],
 });
 
 export const emergentAlignmentProfile = persuasionProfile('emergent-alignment-v0');

@@ -22,5 +22,11 @@ export const tradeMarketProfile: TrainingProfile = {
     welfareGap: 'welfare gap to the competitive optimum',
     meanPrice: 'mean price',
     meanEquilibriumPrice: 'mean equilibrium price p*',
+    excessDemand: 'excess demand sum (demand - supply)',
+    rationedGoods: 'share of goods rationed',
+    welfare: 'welfare',
+    welfareOptimum: 'welfare at the competitive optimum',
+    allocationError: 'allocation error sum |x - x*| / total supply',
+    meanUtility: 'consumer utility (mean over consumers)',
   },
 };
