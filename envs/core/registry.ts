@@ -1,6 +1,7 @@
 import type { ParallelEnv } from './env.js';
 import type { GameKernel } from './kernel.js';
-import { describeSchema, type OptionSchema } from './options.js';
+import { OptionError } from './errors.js';
+import { describeKind, describeSchema, isPlainObject, type OptionSchema } from './options.js';
 import { didYouMean } from './suggest.js';
 import { VecEnv, type AutoresetMode } from './vector-env.js';
 
@@ -57,6 +58,8 @@ export interface MakeVecArgs {
 /** `numEnvs` copies of `id` over flat typed arrays. */
 export function makeVec(id: string, args: MakeVecArgs): VecEnv {
   const s = spec(id);
+  if (!isPlainObject(args)) throw new OptionError(`makeVec(${id})`, '(arguments)', args, `makeVec takes { numEnvs, options?, autoreset? }, got ${describeKind(args)}`);
+  for (const k of Object.keys(args)) if (!['numEnvs', 'options', 'autoreset'].includes(k)) throw new OptionError(`makeVec(${id})`, k, (args as unknown as Record<string, unknown>)[k], 'unknown key; makeVec takes { numEnvs, options?, autoreset? }');
   if (!Number.isInteger(args.numEnvs) || args.numEnvs < 1 || args.numEnvs > 1 << 20) {
     throw new RangeError(`makeVec(${id}): numEnvs must be an integer in [1, 1048576], got ${args.numEnvs}`);
   }
