@@ -366,7 +366,7 @@ describe('buddy-gym info', () => {
     const r = await cli('info', ckpt);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`checkpoint: ${ckpt}`);
-    expect(r.out).toMatch(/^format: buddy-gym-checkpoint v1, written \S+; \d+ files, [\d,]+ bytes, every sha256 verified$/m);
+    expect(r.out).toMatch(/^format: buddy-gym-checkpoint v2, written \S+; \d+ files, [\d,]+ bytes, every sha256 verified \(the manifest's own included\), fields checked against the env$/m);
     expect(r.out).toMatch(/^env: attention-market-v0$/m);
     expect(r.out).toMatch(/^options: rounds=4, users=2, goals=3, dim=4, slots=2, /m);
     expect(r.out).toMatch(/^goal\s+[\d,]+\s+[\d,]+\s+residual-goal, obs \d+, hidden 8x8\s+gaussian/m);
@@ -382,7 +382,7 @@ describe('buddy-gym info', () => {
     const r = await cli('info', ckpt, '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as InfoJson;
-    expect(j).toMatchObject({ path: ckpt, env: ID, format: { name: 'buddy-gym-checkpoint', version: 1 }, files: { verified: true } });
+    expect(j).toMatchObject({ path: ckpt, env: ID, format: { name: 'buddy-gym-checkpoint', version: 2 }, files: { verified: true } });
     expect(j.envOptions.given).toEqual(ENV_OPTIONS);
     expect(j.envOptions.full).toMatchObject({ ...ENV_OPTIONS, creationsPerGoal: 2 });
     expect(j.policies.map((p) => p.name).sort()).toEqual(['goal', 'user']);

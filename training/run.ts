@@ -1,6 +1,7 @@
 import { selectBackend, type BackendName, type BackendReport } from '../agents/backend/index.js';
 import { Policy } from '../agents/policy/policy.js';
-import { CheckpointStore, disposeCheckpoint, loadCheckpoint, restoreOptimizer, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
+import { CheckpointError, CheckpointStore, disposeCheckpoint, loadCheckpoint, restoreOptimizer, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
+import { checkOptimizerState, checkPolicyModel, checkTrainerState } from './checkpoint-check.js';
 import { MetricBus } from './metrics/bus.js';
 import { attachSinks } from './metrics/sinks/attach.js';
 import { Population } from './population/index.js';
@@ -81,21 +82,35 @@ export function checkpointContents(trainer: SelfPlayTrainer): { contents: Checkp
 export async function restoreTrainer(dir: string, steps: number | undefined, bus: MetricBus, envId?: string): Promise<SelfPlayTrainer> {
   const loaded = await loadCheckpoint(dir, envId ? { envId } : undefined);
   try {
+    // Every field against the env, the settings and the files, before a trainer is built from them.
+    checkTrainerState(loaded.manifest, loaded.path);
+    for (const [name, p] of Object.entries(loaded.policies)) checkPolicyModel(name, p.spec, p.model, loaded.path);
     const state = loaded.trainer as TrainerState;
     const config = parseTrainConfig({ ...state.config, steps: steps ?? state.config.steps }, 'resumed train config');
     const trainer = new SelfPlayTrainer(loaded.manifest.envId, state.envOptions, config, bus);
-    for (const side of trainer.sides) {
-      trainer.policies[side].model.setWeights(loaded.policies[side].model.getWeights());
-      await restoreOptimizer(trainer.learners[side].optimizer, loaded, side);
-    }
-    trainer.restoreState(state);
-    if (trainer.population && state.population) {
-      const pop = Population.fromJSON<Float32Array[]>(state.population, (side, id) => {
-        const model = loaded.policies[`${side}@${id}`]?.model;
-        if (!model) throw new Error(`checkpoint ${dir} lacks the population snapshot ${side}@${id}`);
-        return model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
-      });
-      trainer.replacePopulation(pop);
+    try {
+      for (const side of trainer.sides) {
+        checkOptimizerState(side, loaded.manifest.optimizers[side], trainer.policies[side].model, loaded.path);
+        trainer.policies[side].model.setWeights(loaded.policies[side].model.getWeights());
+        await restoreOptimizer(trainer.learners[side].optimizer, loaded, side);
+      }
+      trainer.restoreState(state);
+      if (trainer.population && state.population) {
+        let pop: Population<Float32Array[]>;
+        try {
+          pop = Population.fromJSON<Float32Array[]>(state.population, (side, id) => {
+            const model = loaded.policies[`${side}@${id}`]?.model;
+            if (!model) throw new RangeError(`the population snapshot ${side}@${id} has no policy`);
+            return model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+          });
+        } catch (e) {
+          throw new CheckpointError('inconsistent', `${loaded.path}: trainer.population is not valid: ${(e as Error).message}`);
+        }
+        trainer.replacePopulation(pop);
+      }
+    } catch (e) {
+      trainer.dispose();
+      throw e;
     }
     return trainer;
   } finally {

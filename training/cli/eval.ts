@@ -5,6 +5,7 @@ import { Policy, type PolicySpec } from '../../agents/policy/policy.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { spec as envSpec } from '../../envs/registry.js';
 import { disposeCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../../checkpoints/index.js';
+import { checkEnvOptions, checkPolicyModel, checkTrainerState } from '../checkpoint-check.js';
 import { evaluateMatchup, type MatchupOptions, type MatchupResult } from '../evaluate.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
 import { AgentActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
@@ -20,6 +21,8 @@ import { evalSpec } from './eval-spec.js';
 import { GOAL_AGENTS, USER_AGENTS } from './market-agents.js';
 import { backendFlag, backendLine, bestResponseConfig, checkpointUsage, exploitabilityLines } from './train.js';
 import { checkpointPath, showPath } from './run-folder.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const ORACLE_NOTE = '* oracle users read the hidden true preferences θ, which no User Buddy can see: the CHEATING REFERENCE, a yardstick, not a baseline to beat.';
 
@@ -118,6 +121,15 @@ async function evaluate(values: FlagValues, positionals: string[], io: CliIO): P
     for (const path of positionals) {
       const loaded = await checkpointUsage(loadCheckpoint(checkpointPath(path, io.err)), '');
       disposeCheckpoint(loaded, { keepModels: true }); // the optimiser state is not needed here
+      try {
+        // The env options, a trainer's state and each policy's model against its spec, before playing.
+        if (isObject(loaded.trainer) && 'config' in loaded.trainer) checkTrainerState(loaded.manifest, loaded.path);
+        else checkEnvOptions(loaded.manifest, loaded.path);
+        for (const [name, p] of Object.entries(loaded.policies)) checkPolicyModel(name, p.spec, p.model, loaded.path);
+      } catch (e) {
+        disposeCheckpoint(loaded);
+        await checkpointUsage(Promise.reject(e), '');
+      }
       if (loaded.manifest.envId === ATTENTION_MARKET_ID && (!loaded.policies.user || !loaded.policies.goal)) {
         disposeCheckpoint(loaded);
         throw new UsageError(`${path}: the checkpoint has no "user" and "goal" policies to play (it has ${Object.keys(loaded.policies).join(', ') || 'none'})`);

@@ -9,6 +9,7 @@ import { EXIT, UsageError } from './errors.js';
 import { formatCount } from '../metrics/sinks/progress.js';
 import { num, table } from './format.js';
 import type { CliIO } from './io.js';
+import { checkEnvOptions, checkTrainerState } from '../checkpoint-check.js';
 import { checkpointUsage } from './train.js';
 import { checkpointPath, showPath } from './run-folder.js';
 
@@ -100,7 +101,13 @@ export function infoCommand(argv: readonly string[], io: CliIO): number | Promis
   }
   if (positionals.length === 0) throw new UsageError('which checkpoint? give a checkpoint folder: buddy-gym info runs/<run>/checkpoints/best');
   if (positionals.length > 1) throw new UsageError(`expected one checkpoint folder, got ${positionals.length}: ${positionals.join(' ')}`);
-  return checkpointUsage(readManifest(checkpointPath(positionals[0], io.err)), '').then(({ manifest, summary }) => {
+  const verified = readManifest(checkpointPath(positionals[0], io.err)).then((r) => {
+    // Beyond the hashes: the env options (and a self-play trainer's whole state) must be valid here.
+    if (isObject(r.manifest.trainer) && 'config' in r.manifest.trainer) checkTrainerState(r.manifest, r.summary.path);
+    else checkEnvOptions(r.manifest, r.summary.path);
+    return r;
+  });
+  return checkpointUsage(verified, '').then(({ manifest, summary }) => {
     const j = infoJson(manifest, summary);
     if (values.json) io.out(JSON.stringify(j, null, 2));
     else printInfo(io, j);
@@ -110,7 +117,7 @@ export function infoCommand(argv: readonly string[], io: CliIO): number | Promis
 
 function printInfo(io: CliIO, j: InfoJson): void {
   io.out(`checkpoint: ${showPath(j.path)}`);
-  io.out(`format: ${j.format.name} v${j.format.version}, written ${j.createdAt}; ${j.files.count} files, ${formatCount(j.files.bytes)} bytes, every sha256 verified`);
+  io.out(`format: ${j.format.name} v${j.format.version}, written ${j.createdAt}; ${j.files.count} files, ${formatCount(j.files.bytes)} bytes, every sha256 verified${j.format.version >= 2 ? ' (the manifest\'s own included)' : ''}, fields checked against the env`);
   const opts = j.envOptions.full ?? (isObject(j.envOptions.given) ? j.envOptions.given : {});
   io.out(`env: ${j.env}`);
   io.out(`options: ${Object.entries(opts).map(([k, v]) => `${k}=${String(v)}`).join(', ') || '(defaults)'}`);

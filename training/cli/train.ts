@@ -12,6 +12,7 @@ import type { MatchupOptions } from '../evaluate.js';
 import { metricLabel, rewardMetric, summaryMetrics } from '../profiles/index.js';
 import { summaryEvaluation } from './train-evaluation.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
+import { checkTrainerState } from '../checkpoint-check.js';
 import { MetricBus } from '../metrics/bus.js';
 import type { UpdateEvent } from '../metrics/events.js';
 import { backendReasons, saveTrainer, trainRun } from '../run.js';
@@ -196,12 +197,8 @@ async function readResume(path: string): Promise<ResumeInfo> {
   if (!t || typeof t !== 'object' || typeof t.config !== 'object' || typeof t.step !== 'number') {
     throw new UsageError(`--resume ${path}: the checkpoint holds no self-play trainer state to continue`);
   }
-  let config: TrainConfig;
-  try {
-    config = parseTrainConfig(t.config, `checkpoint ${path}`);
-  } catch (e) {
-    throw new UsageError(`--resume ${path}: its trainer settings are not valid here: ${(e as Error).message}`);
-  }
+  // Every field of the trainer state against the env and the settings (step ≥ 0, options valid, ...).
+  const { config } = await checkpointUsage(Promise.resolve().then(() => checkTrainerState(manifest, summary.path)), '--resume: ');
   const envOptions = (t.envOptions ?? manifest.envOptions ?? {}) as Record<string, unknown>;
   return { path: summary.path, envId: manifest.envId, envOptions, config, step: t.step };
 }
