@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Agent, AgentContext } from '../agents/agent.js';
 import { selectBackend } from '../agents/backend/index.js';
@@ -314,7 +314,15 @@ describe('agent modules', () => {
     expect(parseAgentFlag('goals=x.mjs')).toEqual({ role: 'goals', path: 'x.mjs' });
     const none = join(tmp, 'no-agent.mjs');
     writeFileSync(none, 'export const x = 1;\n');
-    await expect(loadAgentModule('users', none)).rejects.toThrow(/neither a default export nor an export named "agent" \(it exports x\)/);
+    await expect(loadAgentModule('users', none)).rejects.toThrow(/neither a default export nor an export named "agent" \(read before running it, so none of it ran\)/);
+    // The README's first draft: a script with top-level code and no export. Refused before any of it runs.
+    const script = join(tmp, 'script.mjs');
+    writeFileSync(script, 'globalThis.__scriptRan = true;\nclass Mine { act() { return []; } }\n');
+    await expect(loadAgentModule('users', script)).rejects.toThrow(/neither a default export/);
+    expect((globalThis as { __scriptRan?: boolean }).__scriptRan).toBeUndefined();
+    const star = join(tmp, 'star.mjs');
+    writeFileSync(star, `export * from ${JSON.stringify(pathToFileURL(none).href)};\n`);
+    await expect(loadAgentModule('users', star)).rejects.toThrow(/neither a default export nor an export named "agent" \(it exports x\)/);
     const num = join(tmp, 'number.mjs');
     writeFileSync(num, 'export default 42;\n');
     await expect(loadAgentModule('users', num)).rejects.toThrow(/the default export of .* is a number; export an Agent/);
