@@ -204,6 +204,51 @@ describe('server', () => {
     expect((await raw(dash.url, '/', 'GET', { host: `localhost:${dash.port}` })).status).toBe(200);
   });
 
+  it('caps the event streams: past maxStreams a request gets 503 with Retry-After, and a closed stream frees its place', async () => {
+    const d = await startDashboard({ runs: [{ name: 'run-a', dir: runDir }], pollMs: 50, maxStreams: 2 });
+    const u = new URL(d.url);
+    const open = () =>
+      new Promise<{ status: number; retry: unknown; close(): void }>((ok) => {
+        const req = request({ host: u.hostname, port: u.port, path: '/events' }, (res) => {
+          res.resume();
+          ok({ status: res.statusCode ?? 0, retry: res.headers['retry-after'], close: () => req.destroy() });
+        });
+        req.on('error', () => undefined);
+        req.end();
+      });
+    try {
+      const a = await open();
+      const b = await open();
+      const c = await open();
+      expect([a.status, b.status, c.status]).toEqual([200, 200, 503]);
+      expect(c.retry).toBe('5');
+      a.close();
+      await new Promise((r) => setTimeout(r, 100));
+      const again = await open();
+      expect(again.status).toBe(200);
+      b.close();
+      again.close();
+    } finally {
+      await d.close();
+    }
+  });
+
+  it("streams a run's file in chunks: thousands of events, multi-byte characters across chunk boundaries, in order", async () => {
+    const big = join(tmp, 'big-run');
+    mkdirSync(big);
+    const many: TrainEvent[] = Array.from({ length: 3000 }, (_, i) => ({ kind: 'evaluation', time: i, step: i, iteration: i, label: `θ±π ${'é'.repeat(i % 7)}`, metrics: { nashConv: i / 3 } }));
+    writeFileSync(join(big, 'metrics.jsonl'), many.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    expect(readFileSync(join(big, 'metrics.jsonl')).length).toBeGreaterThan(3 * 64 * 1024);
+    const d = await startDashboard({ runs: [{ name: 'big', dir: big }], pollMs: 50 });
+    try {
+      const whole = (t: string) => t.endsWith('\n\n') && (t.match(/^data: \{"run"/gm) ?? []).length >= many.length; // chunks end mid-line
+      const got = dataLines((await readSse(d.url, whole, 20_000)).text);
+      expect(got.map((x) => x.event)).toEqual(many);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('streams a live run from its observable, replaying the past', async () => {
     const { ReplaySubject } = await import('rxjs');
     const live = new ReplaySubject<TrainEvent>(100);
