@@ -2,12 +2,14 @@
  * Metrics stream while training runs, not in lumps at checkpoint saves: iterate() is
  * synchronous, so the run loop must give the event loop a turn after every iteration.
  */
+import { spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../training/dashboard/server.js';
+import { startDashboardWorker } from '../training/dashboard/worker.js';
 import { MetricBus } from '../training/metrics/bus.js';
 import type { TrainEventInput } from '../training/metrics/events.js';
 import { trainRun } from '../training/run.js';
@@ -65,5 +67,47 @@ describe('the training loop streams', () => {
     }
     expect(answeredAt).toBeGreaterThan(0);
     expect(answeredAt).toBeLessThan(ITERATIONS);
+  });
+
+  it("train --dashboard's server runs in a worker: it answers while the main thread is busy in an iteration", async () => {
+    const bus = new MetricBus();
+    const dash = await startDashboardWorker([{ name: 'live', dir: join(tmp, 'c'), live: bus.events$ }]);
+    try {
+      // Another process asks, and notes when the answer came.
+      const child = spawn(process.execPath, ['-e', `fetch(${JSON.stringify(`${dash.url}favicon.ico`)}).then((r) => console.log(r.status, Date.now()))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise((r) => child.on('exit', r));
+      const t0 = Date.now();
+      while (Date.now() - t0 < 4000) {
+        // a long synchronous iteration holds this thread
+      }
+      const busyUntil = Date.now();
+      await exited;
+      const [status, answeredAt] = out.trim().split(' ').map(Number);
+      expect(status).toBe(204);
+      expect(answeredAt).toBeLessThan(busyUntil);
+    } finally {
+      await dash.close();
+    }
+  });
+
+  it('the worker streams the live events, replaying the past to a late stream', async () => {
+    const bus = new MetricBus();
+    const dash = await startDashboardWorker([{ name: 'live', dir: join(tmp, 'd'), live: bus.events$ }]);
+    try {
+      bus.emit({ kind: 'episode', iteration: 1, step: 8, metrics: { meanRegret: 0.5 } });
+      bus.emit({ kind: 'episode', iteration: 2, step: 16, metrics: { meanRegret: 0.4 } });
+      await new Promise((r) => setTimeout(r, 200));
+      const res = await fetch(`${dash.url}events`);
+      const reader = res.body!.getReader();
+      let text = '';
+      while ((text.match(/^data: \{"run"/gm) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      const steps = [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]) as { event?: { step: number } }).filter((d) => d.event).map((d) => d.event!.step);
+      expect(steps).toEqual([8, 16]);
+    } finally {
+      await dash.close();
+    }
   });
 });

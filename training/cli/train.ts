@@ -20,7 +20,7 @@ import { parseTrainConfig, trainSchema, type TrainConfig } from '../self-play/co
 import { SelfPlayTrainer } from '../self-play/trainer.js';
 import type { Stat } from '../stats.js';
 import { RUN_INFO_FILE, SUMMARY_FILE } from '../dashboard/run-data.js';
-import type { Dashboard } from '../dashboard/server.js';
+import { startDashboardWorker, type WorkerDashboard } from '../dashboard/worker.js';
 import { HOST_FLAG, PORT_FLAG, dashboardAddress, startOrExplain } from './dashboard.js';
 import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
 import { EXIT, UsageError } from './errors.js';
@@ -364,9 +364,10 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
       }
     }
   });
-  let dashboard: Dashboard | undefined;
+  let dashboard: WorkerDashboard | undefined;
   if (address) {
-    dashboard = await startOrExplain({ runs: [{ name: basename(out), dir: out, live: bus.events$ }], ...address });
+    // In a worker thread: it answers while an iteration holds this one.
+    dashboard = await startOrExplain({ runs: [{ name: basename(out), dir: out, live: bus.events$ }], ...address }, ({ runs, ...o }) => startDashboardWorker(runs, o));
     io.err(`dashboard: ${dashboard.url}`);
   }
   const progress = io.errStream ?? lineStream((l) => io.err(l));
