@@ -1,5 +1,6 @@
 import { BabblingProvider, KgOptimalProvider, TruthfulProvider } from '../../agents/persuasion/index.js';
 import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
+import { persuasionWords } from './metric-words.js';
 import { roundsOption, type TrainingProfile } from './profile.js';
 
 /**
@@ -16,15 +17,7 @@ const persuasionProfile = (envId: string): TrainingProfile => ({
   best: { metric: 'gap', higherIsBetter: false },
   population: false,
   headline: ['userUtility', 'gap', 'accuracy'],
-  metricLabels: {
-    userUtility: "user's realised utility per round",
-    alignedUtility: 'aligned benchmark V*',
-    gap: "user's gap V* - utility",
-    accuracy: 'accuracy (a best action for y)',
-    meanProviderUtility: 'provider utility per round',
-  },
-  // The last round's user type, state, action, consulted provider and evaluation flag.
-  recordOnly: ['userType', 'state', 'action', 'consulted', 'evaluating'],
+  ...persuasionWords,
 });
 
 export const emergentAlignmentProfile = persuasionProfile('emergent-alignment-v0');

@@ -4,6 +4,9 @@ import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
 import { RandomAgent } from '../../agents/random.js';
 import type { RoleSpec } from '../../envs/core/kernel.js';
 import type { TrainConfig } from '../self-play/config.js';
+import type { MetricWords } from './metric-words.js';
+
+export { metricLabel, summaryMetrics } from './metric-words.js';
 
 /**
  * How self-play trains one env: a *side* is a role of the env's kernel (goal, user,
@@ -12,7 +15,7 @@ import type { TrainConfig } from '../self-play/config.js';
  * A profile gives the policies' architecture, the scripted agents that can stand in for a
  * side that does not learn (and that evaluations compare with), and what "best" means.
  */
-export interface TrainingProfile {
+export interface TrainingProfile extends MetricWords {
   readonly envId: string;
   /** Rounds of one episode for these (parsed) env options: the rollout length. */
   rounds(options: unknown): number;
@@ -32,33 +35,6 @@ export interface TrainingProfile {
   readonly population: boolean;
   /** Round metrics the train summary evaluates for the trained profile and for the references (e.g. the user's gap). */
   readonly headline?: readonly string[];
-  /** Words for metric names in summaries and charts. */
-  readonly metricLabels?: Readonly<Record<string, string>>;
-  /**
-   * Round metrics that record what happened in a round (a user type, an index, a flag) rather
-   * than measure it: their mean says nothing, so summaries and charts leave them out (the
-   * metric files keep them).
-   */
-  readonly recordOnly?: readonly string[];
-}
-
-/**
- * Words for a metric: the profile's label, "<side> reward per agent per round" for a side's
- * reward, else the camelCase name in words ("excessDemand" → "excess demand").
- */
-export function metricLabel(profile: Pick<TrainingProfile, 'metricLabels'>, key: string): string {
-  const label = profile.metricLabels?.[key];
-  if (label !== undefined) return label;
-  const reward = /^(.+)Reward$/.exec(key);
-  const words = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/\b([A-Z])([a-z]+)/g, (_, a: string, b: string) => a.toLowerCase() + b);
-  if (reward) return `${words(reward[1]).replace(/ /g, '-')} reward per agent per round`;
-  return words(key);
-}
-
-/** The metrics worth a summary row or a chart, in their order: all but the profile's record-only ones. */
-export function summaryMetrics(profile: Pick<TrainingProfile, 'recordOnly'>, keys: Iterable<string>): string[] {
-  const hidden = new Set(profile.recordOnly ?? []);
-  return [...keys].filter((k) => !hidden.has(k));
 }
 
 /** `price-setter` → `priceSetterReward`: the episode metric of a side's mean reward. */
