@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chartSeries, CHART_IDS } from '../training/dashboard/charts.js';
+import { CHART_IDS, FIGURE_IDS } from '../training/dashboard/charts.js';
 import { renderPage, uplotAssets } from '../training/dashboard/page.js';
 import { writeReport } from '../training/dashboard/report.js';
 import { startDashboard, type Dashboard } from '../training/dashboard/server.js';
@@ -106,17 +106,6 @@ describe('page', () => {
   it('escapes data that could close the script element', () => {
     const evil = renderPage({ mode: 'static', title: 'x', runs: [{ name: '</script><script>alert(1)</script>', info: {}, events: [] }] });
     expect(evil).not.toContain('</script><script>alert(1)');
-  });
-
-  it('groups metrics into the charts (one series per run when several)', () => {
-    const one = chartSeries([{ name: 'a', events: EVENTS }]);
-    const regret = one.find((c) => c.id === 'regret')!;
-    expect(regret.series.map((s) => s.label)).toEqual(['meanRegret', 'welfare']);
-    expect(regret.series[0]).toEqual({ label: 'meanRegret', x: [64, 128], y: [0.5, 0.4] });
-    expect(one.find((c) => c.id === 'losses')!.series.map((s) => s.label)).toEqual(['user policyLoss', 'user valueLoss']);
-    expect(one.find((c) => c.id === 'exploitability')!.series[0].y).toEqual([0.3]);
-    const two = chartSeries([{ name: 'a', events: EVENTS }, { name: 'b', events: EVENTS }]);
-    expect(two.find((c) => c.id === 'regret')!.series.map((s) => s.label)).toEqual(['a meanRegret', 'a welfare', 'b meanRegret', 'b welfare']);
   });
 });
 
@@ -291,14 +280,16 @@ describe('report', () => {
     expect(html).toContain('<td>greedy</td><td>honest</td>');
   });
 
-  it('buddy-gym report writes <run>/report.html and, with --png, charts/<id>.png', () => {
+  it('buddy-gym report writes <run>/report.html and, with --png and --svg, charts/<figure>.png and .svg', () => {
     const io = captureIO();
-    expect(runCli(['report', runDir, '--png'], io)).toBe(0);
+    expect(runCli(['report', runDir, '--png', '--svg'], io)).toBe(0);
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);
-    for (const id of CHART_IDS) {
+    for (const id of FIGURE_IDS) {
       const png = readFileSync(join(runDir, 'charts', `${id}.png`));
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(readFileSync(join(runDir, 'charts', `${id}.svg`), 'utf8')).toMatch(/^<svg /);
     }
+    expect(readFileSync(join(runDir, 'charts', 'round-metrics.svg'), 'utf8')).toContain('USER REGRET PER ROUND (MEAN OVER USERS)');
   });
 });
 
