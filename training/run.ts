@@ -20,6 +20,8 @@ export interface TrainRunOptions {
   /** A checkpoint folder to continue from. */
   resume?: string;
   quiet?: boolean;
+  /** Also write a TensorBoard event file into the run folder. */
+  tensorboard?: boolean;
   /** Where progress goes (default stderr). */
   progress?: NodeJS.WritableStream;
   bus?: MetricBus;
@@ -129,7 +131,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const trainer = o.resume
     ? await restoreTrainer(o.resume, o.config?.steps, bus, o.envId)
     : new SelfPlayTrainer(o.envId, o.envOptions ?? {}, parseTrainConfig(o.config ?? {}), bus);
-  const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps });
+  const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps, tensorboard: o.tensorboard });
   // With the backend: where episodes are played (the tensor env on a GPU, else the VecEnv).
   bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: backendReasons(backend), rollouts: trainer.rollout.reason });
   const best = trainer.profile.best;

@@ -87,6 +87,7 @@ export const trainSpec: CommandSpec = {
       doc: 'after training, estimate exploitability lower bounds with N best-response iterations per side, for the trained and for the initial policies (default off)',
     },
     { name: 'quiet', type: 'boolean', doc: 'no progress display (the metric files are still written)' },
+    { name: 'tensorboard', type: 'boolean', doc: 'also write the scalars as a TensorBoard event file in the run folder (tensorboard --logdir runs/)' },
     { name: 'json', type: 'boolean', doc: 'print the summary as JSON' },
     {
       name: 'dashboard',

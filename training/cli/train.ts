@@ -376,7 +376,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const interrupt = stopOnSignal((line) => io.err(line));
   try {
     result = await checkpointUsage(
-      trainRun({ envId: id, envOptions, config: resume ? { steps: config.steps } : config, backend: backendReport, out, resume: resume?.path, quiet, progress, bus, stop: interrupt.signal }),
+      trainRun({ envId: id, envOptions, config: resume ? { steps: config.steps } : config, backend: backendReport, out, resume: resume?.path, quiet, progress, bus, stop: interrupt.signal, tensorboard: values.tensorboard === true }),
       resume ? '--resume: ' : '',
     );
   } catch (e) {
