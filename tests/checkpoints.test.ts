@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../agents/backend/index.js';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
@@ -34,7 +35,7 @@ const ENV = 'attention-market-v0';
 let tmp: string;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectBackend('cpu'); // the project's chooser: no tfjs greeting
   tmp = mkdtempSync(join(tmpdir(), 'buddy-gym-ckpt-'));
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -4,6 +4,7 @@
  * tick format of the charts. figure.ts draws the report's figures with it.
  */
 import { deflateSync } from 'node:zlib';
+import { crcTable, crcWith } from '../crc.js';
 
 export interface ChartSeries {
   label: string;
@@ -188,21 +189,11 @@ export interface Rect {
 // ---------------------------------------------------------------------------------------------
 // PNG encoding
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+const CRC32 = crcTable(0xedb88320);
 
 /** CRC-32 (ISO 3309 / PNG) of the bytes. */
 export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
+  return crcWith(CRC32, bytes, crc);
 }
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -12,22 +12,13 @@
  *   Summary { repeated Value value = 1; }
  *   Value   { string tag = 1; float simple_value = 2; }
  */
+import { crcTable, crcWith } from '../crc.js';
 
-const CRC32C_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+const CRC32C = crcTable(0x82f63b78);
 
 /** CRC-32C (Castagnoli), as TFRecord uses. */
 export function crc32c(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC32C_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return crcWith(CRC32C, bytes);
 }
 
 /** TFRecord's masked CRC: rotated right by 15 bits plus a constant, so that a CRC of CRCs is not trivial. */
