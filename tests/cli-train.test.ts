@@ -64,14 +64,18 @@ describe('buddy-gym train', () => {
 
     const out = trained.out;
     expect(out).toMatch(/^attention-market-v0: trained 16 env steps, 2 iterations in all, in [\d.]+ s on cpu/m);
-    expect(out).toMatch(/^last iteration \(2, step 16\)/m);
+    expect(out).toMatch(/^last training iteration \(2, step 16; sampled policies vs their training opponents\)/m);
     expect(out).toMatch(/^ {2}user regret per round \(mean over users\)\s+\d+\.\d{4}$/m);
     expect(out).toMatch(/^last update .*policy loss/m);
     expect(out).toMatch(/^ {2}π_user\s+-?\d/m);
-    expect(out).toMatch(/^evaluation \(2 episodes x 2 copies, seeds from 1000000\)/m);
-    for (const label of ['trained users vs exaggerate goals', 'greedy users vs exaggerate goals', 'goal #0 trained, others honest, vs greedy users', 'goal #0 honest, others honest, vs greedy users']) {
-      expect(out).toMatch(new RegExp(`^ {2}${label}\\s+.*-?\\d+\\.\\d{4}\\s+± (\\d+\\.\\d{4}|n/a)$`, 'm'));
+    expect(out).toMatch(/^evaluation on 4 worlds \(seeds from 1000000\): each trained side deterministic \(mode\),/m);
+    expect(out).toMatch(/^ {2}users against exaggerating goals: regret per user per round, lower is better$/m);
+    expect(out).toMatch(/^ {2}goal #0 among honest goals, against greedy users: utility of goal #0 per round, higher is better$/m);
+    for (const row of ['trained \\(mode\\)', 'trained \\(sampled\\)', 'greedy \\(reference\\)', 'honest \\(reference\\)']) {
+      expect(out).toMatch(new RegExp(`^ {4}${row}\\s+-?\\d+\\.\\d{4}\\s+± (\\d+\\.\\d{4}|n/a)$`, 'm'));
     }
+    expect(out).toMatch(/^ {4}mode vs greedy: (better|worse|tie) \(lower is better; Δ [+−]\d\.\d{4} ± \d\.\d{4}, 95% CI, 4 paired worlds\)$/m);
+    expect(out).toMatch(/^ {4}sampled vs honest: (better|worse|tie) \(higher is better; /m);
     expect(out).toContain(`checkpoint: ${ckpt}`);
     expect(out).toContain(`best: ${join(run, 'checkpoints', 'best')}`);
     expect(out).toContain(`next: npx buddy-gym eval ${ckpt}`);
@@ -88,11 +92,19 @@ describe('buddy-gym train', () => {
     expect(j.checkpoint).toBe(join(out, 'checkpoints', 'step-000000000008'));
     expect(typeof j.lastIteration.metrics.meanRegret).toBe('number');
     expect(Object.keys(j.lastIteration.updates).sort()).toEqual(['goal', 'user']);
-    expect(j.evaluation).toHaveLength(4);
+    // the attention market's two questions: users against exaggerating goals, goal #0 among honest goals
+    expect(j.evaluationWorlds).toBe(4); // --eval-episodes 2 × numEnvs 2
+    expect(j.evaluation.map((e) => [e.side, e.metric, e.reference, e.higherIsBetter])).toEqual([
+      ['user', 'meanRegret', 'greedy', false],
+      ['goal', 'goalReward', 'honest', true],
+    ]);
     for (const e of j.evaluation) {
-      expect(e.stat.n).toBe(2);
-      expect(typeof e.stat.mean).toBe('number');
-      expect(typeof e.stat.ci95).toBe('number');
+      for (const c of [e.mode, e.sampled]) {
+        expect(c.difference.n).toBe(4);
+        expect(typeof c.candidate.mean).toBe('number');
+        expect(['better', 'worse', 'tie']).toContain(c.verdict);
+        expect(c.summary).toMatch(/(higher|lower) is better; Δ [+−]\d\.\d{4} ± \d\.\d{4}, 95% CI, 4 paired worlds/);
+      }
     }
     expect(j.exploitability).toBeNull();
     // Progress (plain lines, no terminal here) on stderr, nothing of it on stdout.
@@ -176,7 +188,7 @@ describe('buddy-gym train', () => {
     [['train', ID, '--num-envs', '0'], /--num-envs must be an integer in \[1, 4096\], got "0"/],
     [['train', ID, '--set', 'hidden'], /--set expects key=value, got "hidden"/],
     [['train', ID, '--set', 'colour=red'], /--set: unknown setting "colour"; the settings are steps, numEnvs/],
-    [['train', ID, '--set', 'learningRate=0'], /--set learningRate must be a finite number in \(0, 1\] \(Adam learning rate\), got "0"/],
+    [['train', ID, '--set', 'learningRate=0'], /--set learningRate must be a finite number in \(0, 1\] \(Adam learning rate of every side that learningRateBySide does not name\), got "0"/],
     [['train', ID, '--set', 'steps=8', '--steps', '16'], /--steps and --set steps both set steps; give it once/],
     [['train', ID, '--population', '--set', 'train=user'], /option "population" = true is not allowed: population mode trains both sides/],
     [['train', ID, '--option', 'dim=0'], /--option: .*option "dim" = 0 is not allowed: must be an integer in \[1, 1024\]/],

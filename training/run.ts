@@ -1,6 +1,6 @@
 import { selectBackend, type BackendName, type BackendReport } from '../agents/backend/index.js';
 import { Policy } from '../agents/policy/policy.js';
-import { CheckpointError, CheckpointStore, disposeCheckpoint, loadCheckpoint, restoreOptimizer, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
+import { CheckpointError, CheckpointStore, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
 import { checkOptimizerState, checkPolicyModel, checkTrainerState } from './checkpoint-check.js';
 import { MetricBus } from './metrics/bus.js';
 import { attachSinks } from './metrics/sinks/attach.js';
@@ -53,7 +53,7 @@ export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmedia
  * Everything a checkpoint of this trainer holds: both policies, their optimisers,
  * population snapshots (as models made for the save: call `dispose` after it), the trainer JSON.
  */
-export function checkpointContents(trainer: SelfPlayTrainer): { contents: CheckpointContents; dispose(): void } {
+export async function checkpointContents(trainer: SelfPlayTrainer): Promise<{ contents: CheckpointContents; dispose(): void }> {
   const policies: CheckpointContents['policies'] = {};
   for (const side of trainer.sides) policies[side] = { spec: trainer.policies[side].spec, model: trainer.policies[side].model };
   const snapshots: Policy[] = [];
@@ -68,15 +68,19 @@ export function checkpointContents(trainer: SelfPlayTrainer): { contents: Checkp
       }
     }
   }
+  const optimizers = await Promise.all(trainer.sides.map((side) => trainer.learners[side].exportOptimizer()));
   return {
     contents: {
       envId: trainer.envId,
       envOptions: trainer.envOptions ?? {},
       policies,
-      optimizers: Object.fromEntries(trainer.sides.map((side) => [side, trainer.learners[side].optimizer])),
+      optimizers: Object.fromEntries(trainer.sides.map((side, i) => [side, optimizers[i].optimizer])),
       trainer: trainer.state(),
     },
-    dispose: () => snapshots.forEach((p) => p.dispose()),
+    dispose: () => {
+      snapshots.forEach((p) => p.dispose());
+      for (const o of optimizers) if (o.owned) o.optimizer.dispose();
+    },
   };
 }
 
@@ -93,8 +97,8 @@ export async function restoreTrainer(dir: string, steps: number | undefined, bus
     try {
       for (const side of trainer.sides) {
         checkOptimizerState(side, loaded.manifest.optimizers[side], trainer.policies[side].model, loaded.path);
-        trainer.policies[side].model.setWeights(loaded.policies[side].model.getWeights());
-        await restoreOptimizer(trainer.learners[side].optimizer, loaded, side);
+        trainer.policies[side].setWeights(loaded.policies[side].model.getWeights().map((w) => w.dataSync() as Float32Array));
+        await trainer.learners[side].restoreOptimizer(loaded, side);
       }
       trainer.restoreState(state);
       if (trainer.population && state.population) {
@@ -134,12 +138,12 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps, tensorboard: o.tensorboard });
   // With the backend: where episodes are played (the tensor env on a GPU, else the VecEnv).
   bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: backendReasons(backend), rollouts: trainer.rollout.reason });
-  const best = trainer.profile.best;
+  const best = trainer.best;
   const store = new CheckpointStore(o.out, { keepLast: trainer.config.keepLast, bestMetric: best.metric, higherIsBetter: best.higherIsBetter });
   let checkpoint = o.resume ?? '';
   const save = async () => {
-    const c = checkpointContents(trainer);
-    const { path, isBest } = await store.save(trainer.step, c.contents, { [best.metric]: trainer.summary[best.metric] ?? Number.NaN }).finally(c.dispose);
+    const c = await checkpointContents(trainer);
+    const { path, isBest } = await store.save(trainer.step, c.contents, { [best.metric]: trainer.bestValue() }).finally(c.dispose);
     checkpoint = path;
     bus.emit({ kind: 'checkpoint', iteration: trainer.iteration, step: trainer.step, path, best: isBest });
   };
@@ -166,7 +170,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
 
 /** Saves the trainer's state as one checkpoint folder (outside a run's store). */
 export async function saveTrainer(trainer: SelfPlayTrainer, dir: string): Promise<void> {
-  const c = checkpointContents(trainer);
+  const c = await checkpointContents(trainer);
   await saveCheckpoint(dir, c.contents).finally(c.dispose);
 }
 

@@ -18,8 +18,11 @@ export const SETTING_FLAGS: readonly { flag: string; key: SettingKey; value: str
   { flag: 'learner', key: 'learner', value: '<NAME>' },
 ];
 
-/** Evaluation episodes are seeded from the run's seed plus this, away from the training seeds. */
+/** Evaluation worlds are seeded from the run's seed plus this, away from the training seeds. */
 export const EVAL_SEED_OFFSET = 1_000_000;
+
+/** Worlds of the evaluation after training (enough for a 95% CI of ~±0.005 on a user's regret). */
+export const EVAL_WORLDS = 2048;
 
 const settingRows = (): string[] =>
   table(describeSchema(trainSchema).map((o) => [`  ${o.name}`, o.allowed, JSON.stringify(o.default), o.doc]));
@@ -36,7 +39,7 @@ export const trainSpec: CommandSpec = {
   summary: 'train one policy per side of any env by self-play (π_user and π_goal, providers, …); progress, checkpoints, a summary table',
   usage: [
     'train <id> [--steps N] [--seed S] [--backend NAME] [--out DIR] [--config FILE.json] [--set key=value ...] [--option key=value ...] [--json]',
-    'train [<id>] --resume CKPT [--steps N] [--out DIR]',
+    'train [<id>] --resume CKPT|RUN [--steps N] [--out DIR]',
   ],
   details: [
     'Trains one policy per side (role) of any registered env by self-play: π_user and π_goal of',
@@ -44,8 +47,11 @@ export const trainSpec: CommandSpec = {
     'of trade-market-v0, the generator and discriminator of consensus-game-v0. Progress goes to stderr',
     '(one line redrawn on a terminal, plain lines in a pipe or CI). The run folder gets metrics.jsonl,',
     "metrics/<kind>.csv and checkpoints/ (step-<N>/, best/ by the env's measure, e.g. mean regret, latest.json). At the end, stdout gets a",
-    "summary: the last iteration's metrics, a short evaluation against baselines (mean ± 95% CI",
-    `over --eval-episodes episodes seeded from S + ${EVAL_SEED_OFFSET}, away from training), the`,
+    "summary: the last training iteration's metrics (the sampled policies against their training",
+    'opponents), then the evaluation: each trained side as a deterministic (mode) policy, the sampled',
+    "one beside it, against the game's baselines, compared in pairs with the side's reference",
+    `baseline on the same --eval-worlds worlds (seeded from S + ${EVAL_SEED_OFFSET}, away from training),`,
+    'with a verdict (better / worse / tie at 95%) and which direction is better; then the',
     'checkpoint path and the next command to run. The run folder also gets run.json (env, options,',
     'settings, backend) at the start and summary.json (the --json summary) at the end.',
     '',
@@ -59,6 +65,11 @@ export const trainSpec: CommandSpec = {
     'iteration plays numEnvs x rounds of them), so a resumed run continues to the same total.',
     "--resume continues a checkpoint bit for bit with its own settings and env options: only",
     '--steps may change; without --out it writes into the run folder the checkpoint belongs to.',
+    'A run folder given to --resume stands for its latest checkpoint.',
+    '',
+    'Ctrl-C (or SIGTERM) finishes the iteration under way, saves a checkpoint atomically and prints',
+    'the --resume command that continues it (exit 130, 143 for SIGTERM); a second Ctrl-C quits at once.',
+    '--tensorboard also writes the scalars as a TensorBoard event file in the run folder.',
     '',
     'Every setting (--set key=value, or a key of the --config JSON object):',
     ...settingRows(),
@@ -70,7 +81,7 @@ export const trainSpec: CommandSpec = {
     { name: 'seed', type: 'string', value: '<S>', doc: `seed of the env, the initial weights and all sampling: ${describeAllowed(trainSchema.seed)} (default 0)` },
     BACKEND_FLAG,
     { name: 'out', type: 'string', value: '<DIR>', doc: 'run folder (default runs/<id>-<UTC time>); an existing non-empty folder only when resuming one of its checkpoints' },
-    { name: 'resume', type: 'string', value: '<CKPT>', doc: 'continue from this checkpoint folder (e.g. runs/<run>/checkpoints/step-000000004096)' },
+    { name: 'resume', type: 'string', value: '<CKPT>', doc: 'continue from this checkpoint folder (e.g. runs/<run>/checkpoints/step-000000004096), or a run folder for its latest' },
     { name: 'config', type: 'string', value: '<FILE.json>', doc: 'a JSON object of settings (see the list above), validated like env options' },
     { name: 'schedule', type: 'string', value: '<NAME>', doc: 'simultaneous (both sides learn every iteration, the default) or alternating (K iterations of one side, then the other)' },
     { name: 'population', type: 'boolean', doc: 'population mode (PSRO): snapshots of each side, opponents drawn from the meta-game equilibrium' },
@@ -79,7 +90,8 @@ export const trainSpec: CommandSpec = {
     { name: 'preset', type: 'string', value: '<NAME>', doc: "start from one of the env's presets (buddy-gym check --all lists them); --option values go on top" },
     { name: 'option', type: 'string', value: '<key=value>', multiple: true, doc: 'an env option, repeatable: --option goals=6 --option rounds=16' },
     { name: 'set', type: 'string', value: '<key=value>', multiple: true, doc: 'any setting of the list above, repeatable: --set hidden=32 --set learningRate=1e-3' },
-    { name: 'eval-episodes', type: 'string', value: '<K>', doc: 'episodes of each evaluation matchup after training, an integer in [0, 100000] (default 8; 0 skips it)' },
+    { name: 'eval-worlds', type: 'string', value: '<W>', doc: `worlds of the evaluation after training, an integer in [0, 1000000] (default ${EVAL_WORLDS}; 0 skips it)` },
+    { name: 'eval-episodes', type: 'string', value: '<K>', doc: 'the older spelling of --eval-worlds in episodes of numEnvs copies: K × numEnvs worlds' },
     {
       name: 'exploitability',
       type: 'string',
@@ -106,4 +118,3 @@ export const trainSpec: CommandSpec = {
     'buddy-gym train --resume runs/first/checkpoints/step-000000016384 --steps 200000',
   ],
 };
-

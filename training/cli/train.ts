@@ -8,9 +8,10 @@ import { describeAllowed, describeSchema, parseOptions, type OptionSpec } from '
 import { didYouMean } from '../../envs/core/suggest.js';
 import { spec as envSpec } from '../../envs/registry.js';
 import { CheckpointError, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
-import type { MatchupOptions } from '../evaluate.js';
+import { answer, questionsFor, statJson as statJsonNull, type Answer } from '../evaluation/questions.js';
+import { describeComparison, type Comparison } from '../evaluation/paired.js';
 import { metricLabel, rewardMetric, summaryMetrics } from '../profiles/index.js';
-import { summaryEvaluation } from './train-evaluation.js';
+import { trainsAll } from '../self-play/config.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
 import { checkTrainerState } from '../checkpoint-check.js';
 import { MetricBus } from '../metrics/bus.js';
@@ -27,9 +28,10 @@ import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
 import { assertEnvId, parseEnvOptions, withPreset } from './env-options.js';
-import { EVAL_SEED_OFFSET, SETTING_FLAGS, trainSpec, type SettingKey } from './train-spec.js';
+import { EVAL_SEED_OFFSET, EVAL_WORLDS, SETTING_FLAGS, trainSpec, type SettingKey } from './train-spec.js';
 import { stopOnSignal } from './interrupt.js';
 import { checkpointPath, makeRunFolder, runFolder, showPath } from './run-folder.js';
+
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -219,8 +221,9 @@ export interface TrainSummaryJson {
   trainedSteps: number;
   seconds: number;
   lastIteration: { metrics: Record<string, number>; updates: Record<string, Omit<UpdateEvent, 'kind' | 'time' | 'step' | 'iteration' | 'policy'>> };
-  evaluation: { label: string; players: Record<string, string>; metric: string; stat: ReturnType<typeof statJson> }[];
-  evaluationEpisodes: number;
+  /** One answer per question asked of a trained side (training/evaluation/questions.ts). */
+  evaluation: AnswerJson[];
+  evaluationWorlds: number;
   evaluationSeed: number;
   exploitability: { trained: ExploitabilityEstimate; initial: ExploitabilityEstimate } | null;
   checkpoint: string;
@@ -246,7 +249,9 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   if (idGiven !== undefined) assertEnvId(idGiven);
 
   const backend = backendFlag(values);
-  const evalEpisodes = intFlag(values, 'eval-episodes', 8, 0, 100_000);
+  if (stringFlag(values, 'eval-worlds') !== undefined && stringFlag(values, 'eval-episodes') !== undefined) throw new UsageError('--eval-worlds and --eval-episodes both set the evaluation; give one');
+  const evalEpisodes = stringFlag(values, 'eval-episodes') === undefined ? null : intFlag(values, 'eval-episodes', 0, 0, 100_000);
+  const evalWorldsFlag = intFlag(values, 'eval-worlds', EVAL_WORLDS, 0, 1_000_000);
   const exploitIterations = stringFlag(values, 'exploitability') === undefined ? 0 : intFlag(values, 'exploitability', 0, 1, 1_000_000);
   const wantDashboard = values.dashboard === true;
   if (!wantDashboard) for (const f of ['port', 'host']) if (stringFlag(values, f) !== undefined) throw new UsageError(`--${f} sets the address of --dashboard; give --dashboard too`);
@@ -396,17 +401,22 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     return interrupt.exitCode;
   }
   try {
-    // A short evaluation on fresh seeds: the trained policies against baselines, and the baselines against the same opponents.
-    const matchup: MatchupOptions = { envId: id, envOptions, episodes: evalEpisodes, numEnvs: trainer.config.numEnvs, rounds: trainer.T, seed: trainer.config.seed + EVAL_SEED_OFFSET };
+    // The evaluation on fresh worlds: each trained side (mode, sampled beside) against baselines, paired with its reference.
+    const evalWorlds = evalEpisodes === null ? evalWorldsFlag : evalEpisodes * trainer.config.numEnvs;
+    const worldsOptions = { envId: id, envOptions, worlds: evalWorlds, rounds: trainer.T, seed: trainer.config.seed + EVAL_SEED_OFFSET };
     const evaluation: TrainSummaryJson['evaluation'] = [];
-    if (evalEpisodes > 0) {
-      for (const c of summaryEvaluation(trainer, matchup)) evaluation.push({ label: c.label, players: c.players, metric: c.metric, stat: statJson(c.stat) });
+    if (evalWorlds > 0) {
+      const trained = trainsAll(trainer.config) ? trainer.sides : [trainer.config.train];
+      const partnerOf = (side: string) => trainer.baseline(side)?.name ?? trainer.profile.reference[side];
+      for (const q of questionsFor(trainer.profile, trainer.sides, trained, partnerOf)) {
+        evaluation.push(answerJson(answer(q, trainer.policies, trainer.profile, trainer.sides, worldsOptions)));
+      }
     }
 
     let exploitability: TrainSummaryJson['exploitability'] = null;
     if (exploitIterations > 0) {
       if (!quiet) io.err(`exploitability: training best responses, ${exploitIterations} iterations per side, for the trained and the initial policies...`);
-      const xo = { envId: id, envOptions, config: bestResponseConfig(trainer.config), iterations: exploitIterations, evalEpisodes: Math.max(2, evalEpisodes), seed: trainer.config.seed };
+      const xo = { envId: id, envOptions, config: bestResponseConfig(trainer.config), iterations: exploitIterations, evalEpisodes: Math.max(2, Math.ceil(evalWorlds / trainer.config.numEnvs)), seed: trainer.config.seed };
       const trained = exploitabilityLowerBound(trainer.policies, xo);
       const fresh = new SelfPlayTrainer(id, envOptions, parseTrainConfig({ ...bestResponseConfig(trainer.config), steps: 1 }));
       let initial: ExploitabilityEstimate;
@@ -442,8 +452,8 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
         ),
       },
       evaluation,
-      evaluationEpisodes: evalEpisodes,
-      evaluationSeed: matchup.seed,
+      evaluationWorlds: evalWorlds,
+      evaluationSeed: worldsOptions.seed,
       exploitability,
       checkpoint: result.checkpoint,
       best: result.best,
@@ -455,7 +465,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
       // Words for every metric (the profile's, else the name in words), and which ones have a row.
       const keys = Object.keys(summaryJson.lastIteration.metrics);
       const labels = { ...trainer.profile.metricLabels, ...Object.fromEntries(keys.map((k) => [k, metricLabel(trainer.profile, k)])) };
-      printSummary(io, summaryJson, trainer.config, labels, trainer.profile.best.metric, summaryMetrics(trainer.profile, keys));
+      printSummary(io, summaryJson, trainer.config, labels, trainer.best.metric, summaryMetrics(trainer.profile, keys));
     }
     return EXIT.ok;
   } finally {
@@ -482,7 +492,7 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
   io.out('');
 
   const m = s.lastIteration.metrics;
-  const rows: string[][] = [[`last iteration (${s.iterations}, step ${s.steps})`, 'value']];
+  const rows: string[][] = [[`last training iteration (${s.iterations}, step ${s.steps}; sampled policies vs their training opponents)`, 'value']];
   for (const k of shown) rows.push([`  ${labels[k] ?? k}`, num(m[k])]);
   table(rows, [false, true]).forEach((l) => io.out(l));
   const sides = Object.keys(s.lastIteration.updates);
@@ -497,14 +507,21 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
   }
   if (s.evaluation.length) {
     io.out('');
-    const n = s.evaluation[0].stat.n;
-    const rows2: string[][] = [[`evaluation (${n} episodes x ${c.numEnvs} copies, seeds from ${s.evaluationSeed})`, 'metric', 'mean', '95% CI']];
-    const metricName = { ...labels, meanRegret: 'user regret per round', goal0Utility: 'utility of goal #0 per round' } as Record<string, string>;
+    io.out(`evaluation on ${s.evaluationWorlds} worlds (seeds from ${s.evaluationSeed}): each trained side deterministic (mode),`);
+    io.out('the sampled policy beside it, compared in pairs with its reference baseline on the same worlds');
     for (const e of s.evaluation) {
-      const st: Stat = { mean: e.stat.mean ?? NaN, ci95: e.stat.ci95 ?? NaN, n: e.stat.n };
-      rows2.push([`  ${e.label}`, metricName[e.metric] ?? e.metric, num(st.mean), ci(st)]);
+      io.out('');
+      io.out(`  ${e.label}: ${e.figure}, ${e.higherIsBetter ? 'higher' : 'lower'} is better`);
+      const stat = (j: ComparisonJson['candidate']): Stat => ({ mean: j.mean ?? NaN, ci95: j.ci95 ?? NaN, n: j.n });
+      const rows2: string[][] = [
+        [`    trained (mode)`, num(stat(e.mode.candidate).mean), ci(stat(e.mode.candidate))],
+        [`    trained (sampled)`, num(stat(e.sampled.candidate).mean), ci(stat(e.sampled.candidate))],
+        [`    ${e.reference} (reference)`, num(stat(e.mode.reference).mean), ci(stat(e.mode.reference))],
+      ];
+      table(rows2, [false, true, false]).forEach((l) => io.out(l));
+      io.out(`    mode vs ${e.reference}: ${e.mode.summary}`);
+      io.out(`    sampled vs ${e.reference}: ${e.sampled.summary}`);
     }
-    table(rows2, [false, false, true, false]).forEach((l) => io.out(l));
   }
   if (s.exploitability) {
     io.out('');
@@ -516,4 +533,35 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
   io.out(`checkpoint: ${showPath(s.checkpoint)}`);
   io.out(`best: ${s.best ? showPath(s.best) : `(none: no finite ${bestMetric} yet)`}`);
   io.out(`next: ${s.next}`);
+}
+
+/** A comparison as JSON, with its sentence. */
+interface ComparisonJson {
+  candidate: ReturnType<typeof statJsonNull>;
+  reference: ReturnType<typeof statJsonNull>;
+  difference: ReturnType<typeof statJsonNull>;
+  verdict: Comparison['verdict'];
+  summary: string;
+}
+
+export interface AnswerJson {
+  label: string;
+  side: string;
+  /** A round metric of the env, or `<side>Reward`. */
+  metric: string;
+  figure: string;
+  higherIsBetter: boolean;
+  reference: string;
+  players: Answer['players'];
+  mode: ComparisonJson;
+  sampled: ComparisonJson;
+}
+
+function comparisonJson(c: Comparison): ComparisonJson {
+  return { candidate: statJsonNull(c.candidate), reference: statJsonNull(c.reference), difference: statJsonNull(c.difference), verdict: c.verdict, summary: describeComparison(c) };
+}
+
+function answerJson(a: Answer): AnswerJson {
+  const q = a.question;
+  return { label: q.label, side: q.side, metric: q.metric ?? rewardMetric(q.side), figure: q.figure, higherIsBetter: q.higherIsBetter, reference: q.reference, players: a.players, mode: comparisonJson(a.mode), sampled: comparisonJson(a.sampled) };
 }

@@ -26,6 +26,21 @@ export const attentionMarketProfile: TrainingProfile = {
   entropyCoef: { goal: 0, user: 0.01 },
   alternation: ['user', 'goal'],
   best: { metric: 'meanRegret', higherIsBetter: false },
+  better: { meanRegret: 'lower', meanNormalizedRegret: 'lower', welfare: 'higher', meanGenerationCost: 'lower', honesty: 'lower', estimateError: 'lower' },
+  // All goals share the U·N slots, so the mean goal utility cannot beat honesty: a goal is
+  // judged as a unilateral deviation (goal #0 trained among honest goals).
+  questions: [
+    { label: 'users against exaggerating goals', side: 'user', partners: { goal: 'exaggerate' }, metric: 'meanRegret', figure: 'regret per user per round', higherIsBetter: false, reference: 'greedy' },
+    {
+      label: 'goal #0 among honest goals, against greedy users',
+      side: 'goal',
+      partners: { user: 'greedy' },
+      deviators: { agents: [0], among: 'honest' },
+      figure: 'utility of goal #0 per round',
+      higherIsBetter: true,
+      reference: 'honest',
+    },
+  ],
   population: true,
   ...attentionMarketWords,
 };

@@ -35,6 +35,37 @@ export interface TrainingProfile extends MetricWords {
   readonly population: boolean;
   /** Round metrics the train summary evaluates for the trained profile and for the references (e.g. the user's gap). */
   readonly headline?: readonly string[];
+  /** Which way is better for the env's round metrics (headline ones at least): higher or lower. */
+  readonly better?: Readonly<Record<string, 'higher' | 'lower'>>;
+  /**
+   * How a trained side is judged after training, when a game asks more than "its reward
+   * against the others' reference baselines" (the default question per side).
+   */
+  readonly questions?: readonly Question[];
+}
+
+/**
+ * One question the evaluation asks of a trained side: its deterministic (mode) policy, with
+ * its sampled one beside it, against `partners` (a baseline per other side), compared in
+ * pairs on the same worlds with `reference` (a baseline of the side) playing in its place.
+ */
+export interface Question {
+  /** e.g. "users against exaggerating goals". */
+  readonly label: string;
+  readonly side: string;
+  /** Several sides judged together (their trained policies, then their references), e.g. for a headline figure of the whole profile; `side` names the first. */
+  readonly sides?: readonly string[];
+  /** The baseline playing each other side. */
+  readonly partners: Readonly<Record<string, string>>;
+  /** Only these agents of the side play the policy (and the reference); the others play `among`. */
+  readonly deviators?: { readonly agents: readonly number[]; readonly among: string };
+  /** A round metric of the env, or (absent) the side's reward per agent per round (the deviators' with deviators). */
+  readonly metric?: string;
+  /** Words for the figure, e.g. "regret per user per round". */
+  readonly figure: string;
+  readonly higherIsBetter: boolean;
+  /** The side's baseline the trained policy is compared with (with `sides`: each side's reference). */
+  readonly reference: string;
 }
 
 /** `price-setter` → `priceSetterReward`: the episode metric of a side's mean reward. */

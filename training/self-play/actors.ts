@@ -55,6 +55,53 @@ export class PolicyActor implements RoleActor {
 }
 
 /**
+ * Training a few agents of a role: the first `k` agents of every copy play `policy`
+ * (sampling; their transitions are returned for learning), the others play `base`. The
+ * returned rows are ordered copy by copy: row b·k + i is agent i of copy b, role row
+ * b·count + i (`rowsOf`).
+ */
+export class PartialPolicyActor implements RoleActor {
+  readonly name: string;
+  private readonly memory: OwnerMemory | null;
+  private obs = new Float32Array(0);
+
+  constructor(
+    readonly policy: Policy,
+    readonly base: RoleActor,
+    readonly k: number,
+  ) {
+    this.name = `policy:${policy.spec.name} as agents 0..${k - 1} among ${base.name}`;
+    this.memory = policy.spec.memory ? new OwnerMemory(policy.spec.memory) : null;
+  }
+
+  /** The role rows (b·count + i) of the returned rows, for B copies of `count` agents. */
+  static rowsOf(numEnvs: number, count: number, k: number): Int32Array {
+    const rows = new Int32Array(numEnvs * k);
+    for (let b = 0; b < numEnvs; b++) for (let i = 0; i < k; i++) rows[b * k + i] = b * count + i;
+    return rows;
+  }
+
+  act(vec: VecEnv, role: number, rng: Rng): ActResult {
+    const r = vec.roles[role];
+    if (this.k > r.count) throw new RangeError(`${this.name}: the role has ${r.count} agents`);
+    this.base.act(vec, role, rng);
+    const n = vec.numEnvs * this.k;
+    if (this.obs.length < n * r.obsSize) this.obs = new Float32Array(n * r.obsSize);
+    for (let b = 0; b < vec.numEnvs; b++) {
+      const from = b * r.count * r.obsSize;
+      this.obs.set(r.observations.subarray(from, from + this.k * r.obsSize), b * this.k * r.obsSize);
+    }
+    const obs = this.memory ? this.memory.augment(this.obs, n) : this.obs.subarray(0, n * r.obsSize);
+    const result = this.policy.act(obs, n, rng);
+    result.obs = obs;
+    for (let b = 0; b < vec.numEnvs; b++) {
+      for (let i = 0; i < this.k; i++) this.policy.head.writeEnvAction(result.actions, b * this.k + i, r.actions, (b * r.count + i) * r.actSize);
+    }
+    return result;
+  }
+}
+
+/**
  * One role played by `base`, except the agents listed in `deviators`, played by `deviator`:
  * how a unilateral deviation is measured (one Goal Buddy with a trained policy among
  * honest ones). Evaluation only: returns null.
