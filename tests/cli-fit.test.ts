@@ -64,7 +64,7 @@ describe('summaries speak the games\' words', () => {
   it("persuasion's last iteration leaves out per-step records; trade's rows have no camelCase names", async () => {
     const persuasion = await cli(undefined, 'train', 'emergent-alignment-v0', ...TINY, '--option', 'rounds=4', '--steps', '8', '--out', join(tmp, 'persuasion'));
     expect(persuasion.code, persuasion.err).toBe(0);
-    const table = persuasion.out.slice(persuasion.out.indexOf('last iteration'), persuasion.out.indexOf('last update'));
+    const table = persuasion.out.slice(persuasion.out.indexOf('last training iteration'), persuasion.out.indexOf('last update'));
     expect(table).toMatch(/user's gap V\* - utility/);
     expect(table).toMatch(/provider reward per agent per round/);
     expect(table).not.toMatch(/^ {2}(userType|state|action|consulted|evaluating)\s/m);

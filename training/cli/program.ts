@@ -82,7 +82,8 @@ export function programHelp(): string[] {
     '  -v, --version  print the version and exit',
     ...(LATER.length ? ['', `Not there yet (later issues): ${LATER.join(', ')}.`] : []),
     '',
-    'Exit codes: 0 success, 1 a conformance check failed, 2 a mistake in the command line.',
+    'Exit codes: 0 success, 1 a conformance check failed, 2 a mistake in the command line (or a refused',
+    'checkpoint, or a backend this machine lacks), 130 a training run stopped by Ctrl-C (143 by SIGTERM).',
   ];
 }
 
