@@ -20,6 +20,11 @@ export interface EnvSpec<Options = unknown> {
    * --all` checks each one, and the CLI's `--preset NAME` starts from one.
    */
   readonly presets?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * The keys `reset({ options })` accepts (any other is an OptionError). Declared for clients
+   * that must tell the env's reset options from others' (the env server's handshake).
+   */
+  readonly resetOptions?: readonly string[];
 }
 
 const specs = new Map<string, EnvSpec<any>>();

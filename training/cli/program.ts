@@ -7,19 +7,19 @@
  */
 import packageJson from '../../package.json';
 import { BackendUnavailableError } from '../../agents/backend/names.js';
-import { OptionError } from '../../envs/core/errors.js';
 import { didYouMean } from '../../envs/core/suggest.js';
 import { analyzeCommand, analyzeSpec } from './analyze.js';
 import { commandHelp, parseCommandArgs, type CommandSpec } from './args.js';
 import { checkCommand, checkSpec } from './check.js';
 import { dashboardCommand, dashboardSpec } from './dashboard.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError, reportError } from './errors.js';
 import { evalSpec } from './eval-spec.js';
 import { infoSpec } from './info-spec.js';
 import { fittedIO, type CliIO } from './io.js';
 import { listCommand, listSpec } from './list.js';
 import { playSpec } from './play-spec.js';
 import { reportCommand, reportSpec } from './report.js';
+import { serveCommand, serveSpec } from './serve.js';
 import { trainSpec } from './train-spec.js';
 
 /** An exit code, or a promise of one for a command that waits (training, loading files). */
@@ -49,6 +49,11 @@ function lazy(spec: CommandSpec, load: () => Promise<Run>): Command {
   };
 }
 
+/** A command whose very spec needs heavy modules: its name and summary here, the rest loaded on use. */
+function loadedWhole(name: string, summary: string, load: () => Promise<{ spec: CommandSpec; run: Run }>): Command {
+  return { spec: { name, summary, usage: [], flags: [] }, run: (argv, io) => load().then((m) => m.run(argv, io)) };
+}
+
 export const COMMANDS: readonly Command[] = [
   { spec: listSpec, run: listCommand },
   { spec: checkSpec, run: checkCommand },
@@ -59,6 +64,12 @@ export const COMMANDS: readonly Command[] = [
   { spec: dashboardSpec, run: (argv, io) => dashboardCommand(argv, io) },
   { spec: reportSpec, run: reportCommand },
   { spec: analyzeSpec, run: analyzeCommand },
+  // results lists its rows (recipes that import the trainer) in its help: named here, loaded whole on use.
+  loadedWhole('results', "train and judge every row of the results table (each game's known result), writing RESULTS.md", async () => {
+    const m = await import('./results.js');
+    return { spec: m.resultsSpec, run: m.resultsCommand };
+  }),
+  { spec: serveSpec, run: (argv, io) => serveCommand(argv, io) },
 ];
 
 /** Commands that later issues add; named so that trying one says so. */
@@ -109,15 +120,11 @@ export function runCli(argv: readonly string[], io: CliIO): ExitCode {
   let prefix = 'buddy-gym';
   const report = (e: unknown): number => {
     // A backend this machine lacks is a fact to report, not a crash.
-    if (e instanceof UsageError || e instanceof OptionError || e instanceof BackendUnavailableError) {
+    if (e instanceof BackendUnavailableError) {
       io.err(`${prefix}: ${e.message}`);
       return EXIT.usage;
     }
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    io.err(`${prefix}: ${msg}`);
-    if (e instanceof Error && e.stack && process.env.BUDDY_GYM_DEBUG) io.err(e.stack);
-    else io.err('(set BUDDY_GYM_DEBUG=1 to see the stack trace)');
-    return EXIT.failure;
+    return reportError(prefix, e, io);
   };
   try {
     if (first === undefined || first === '--help' || first === '-h') {
