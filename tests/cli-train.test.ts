@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Agent, AgentContext } from '../agents/agent.js';
 import { selectBackend } from '../agents/backend/index.js';
@@ -13,13 +13,13 @@ import { AgentActor } from '../training/self-play/actors.js';
 import { AgentActorFromAct } from '../training/self-play/act-adapter.js';
 import { loadAgentModule, parseAgentFlag } from '../training/cli/agent-module.js';
 import type { EvalJson } from '../training/cli/eval.js';
-import { evalSpec } from '../training/cli/eval.js';
+import { evalSpec } from '../training/cli/eval-spec.js';
 import type { InfoJson } from '../training/cli/info.js';
-import { infoSpec } from '../training/cli/info.js';
+import { infoSpec } from '../training/cli/info-spec.js';
 import { captureIO } from '../training/cli/io.js';
 import { runCli } from '../training/cli/program.js';
 import type { TrainSummaryJson } from '../training/cli/train.js';
-import { trainSpec } from '../training/cli/train.js';
+import { trainSpec } from '../training/cli/train-spec.js';
 
 const ID = 'attention-market-v0';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -164,7 +164,7 @@ describe('buddy-gym train', () => {
 
   it.each([
     ['bad JSON', '{"hidden": 8,', /--config \S+bad JSON\.json is not valid JSON/],
-    ['unknown key', '{"hiddn": 8}', /--config \S+unknown key\.json: option "hiddn" = 8 is not allowed: unknown option; the options are steps, numEnvs/],
+    ['unknown key', '{"hiddn": 8}', /--config \S+unknown key\.json: option "hiddn" = 8 is not allowed: unknown option \(did you mean "hidden"\?\); the options are steps, numEnvs/],
     ['out of range', '{"hidden": 2}', /--config \S+out of range\.json: option "hidden" = 2 is not allowed: must be an integer in \[4, 4096\]/],
     ['not an object', '[1, 2]', /--config \S+not an object\.json must hold a JSON object of settings/],
   ])('refuses a --config file with %s, naming the file and the setting (exit 2)', async (name, text, message) => {
@@ -326,7 +326,15 @@ describe('agent modules', () => {
     expect(parseAgentFlag('goals=x.mjs')).toEqual({ role: 'goals', path: 'x.mjs' });
     const none = join(tmp, 'no-agent.mjs');
     writeFileSync(none, 'export const x = 1;\n');
-    await expect(loadAgentModule('users', none)).rejects.toThrow(/neither a default export nor an export named "agent" \(it exports x\)/);
+    await expect(loadAgentModule('users', none)).rejects.toThrow(/neither a default export nor an export named "agent" \(read before running it, so none of it ran\)/);
+    // The README's first draft: a script with top-level code and no export. Refused before any of it runs.
+    const script = join(tmp, 'script.mjs');
+    writeFileSync(script, 'globalThis.__scriptRan = true;\nclass Mine { act() { return []; } }\n');
+    await expect(loadAgentModule('users', script)).rejects.toThrow(/neither a default export/);
+    expect((globalThis as { __scriptRan?: boolean }).__scriptRan).toBeUndefined();
+    const star = join(tmp, 'star.mjs');
+    writeFileSync(star, `export * from ${JSON.stringify(pathToFileURL(none).href)};\n`);
+    await expect(loadAgentModule('users', star)).rejects.toThrow(/neither a default export nor an export named "agent" \(it exports x\)/);
     const num = join(tmp, 'number.mjs');
     writeFileSync(num, 'export default 42;\n');
     await expect(loadAgentModule('users', num)).rejects.toThrow(/the default export of .* is a number; export an Agent/);
@@ -378,7 +386,7 @@ describe('buddy-gym info', () => {
     const r = await cli('info', ckpt);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`checkpoint: ${ckpt}`);
-    expect(r.out).toMatch(/^format: buddy-gym-checkpoint v1, written \S+; \d+ files, [\d,]+ bytes, every sha256 verified$/m);
+    expect(r.out).toMatch(/^format: buddy-gym-checkpoint v2, written \S+; \d+ files, [\d,]+ bytes, every sha256 verified \(the manifest's own included\), fields checked against the env$/m);
     expect(r.out).toMatch(/^env: attention-market-v0$/m);
     expect(r.out).toMatch(/^options: rounds=4, users=2, goals=3, dim=4, slots=2, /m);
     expect(r.out).toMatch(/^goal\s+[\d,]+\s+[\d,]+\s+residual-goal, obs \d+, hidden 8x8\s+gaussian/m);
@@ -394,7 +402,7 @@ describe('buddy-gym info', () => {
     const r = await cli('info', ckpt, '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as InfoJson;
-    expect(j).toMatchObject({ path: ckpt, env: ID, format: { name: 'buddy-gym-checkpoint', version: 1 }, files: { verified: true } });
+    expect(j).toMatchObject({ path: ckpt, env: ID, format: { name: 'buddy-gym-checkpoint', version: 2 }, files: { verified: true } });
     expect(j.envOptions.given).toEqual(ENV_OPTIONS);
     expect(j.envOptions.full).toMatchObject({ ...ENV_OPTIONS, creationsPerGoal: 2 });
     expect(j.policies.map((p) => p.name).sort()).toEqual(['goal', 'user']);

@@ -122,7 +122,7 @@ describe('handshake', () => {
     expect(hello.possible_agents).toEqual(env.possibleAgents);
     expect(hello.phases).toEqual(['goal', 'user']);
     expect(hello.phase_roles).toEqual([0, 1]);
-    expect(hello.reset_options).toEqual(['preferences', 'grounded']);
+    expect(hello.reset_options).toEqual(['preferences', 'grounded', 'tasteCentres']);
     expect(hello.roles.map((r: Reply) => r.name)).toEqual(['goal', 'user']);
     const user = hello.roles[1];
     expect(user.observation_space).toEqual(env.observationSpace('user_0').toJSON());

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../agents/backend/index.js';
 import { fusedRuntime } from '../agents/policy/fused/runtime.js';
 import { Policy } from '../agents/policy/policy.js';
 import { genericPolicySpec } from '../agents/policy/specs.js';
@@ -23,7 +24,7 @@ import { Trajectory } from '../training/self-play/trajectory.js';
  * depend on the thread count; and it allocates nothing per iteration.
  */
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectBackend('cpu'); // the project's chooser: no tfjs greeting
 });
 
 /** Largest |a − b| over the arrays. */

@@ -1,4 +1,5 @@
 import { OptionError } from '../core/errors.js';
+import { describeKind, isPlainObject } from '../core/options.js';
 import type { AttentionMarketOptions } from './options.js';
 import { ATTENTION_MARKET_ID } from './options.js';
 
@@ -30,7 +31,7 @@ export interface ParsedResetOptions {
 
 export function parseResetOptions(o: AttentionMarketOptions, input: unknown): ParsedResetOptions {
   const owner = `${ATTENTION_MARKET_ID} reset`;
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new OptionError(owner, '(options)', input, 'reset options must be an object');
+  if (!isPlainObject(input)) throw new OptionError(owner, '(options)', input, `reset options must be a plain object { preferences?, grounded? }, got ${describeKind(input)}`);
   const out: ParsedResetOptions = {};
   for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
     if (value === undefined) continue;
@@ -54,15 +55,20 @@ function unitRows(owner: string, key: string, value: unknown, rows: number, dim:
   value.forEach((row: unknown, i) => {
     const r = row as ArrayLike<number>;
     if (r === null || typeof r !== 'object' || r.length !== dim) throw new OptionError(owner, `${key}[${i}]`, row, allowed);
-    let n2 = 0;
+    // Read each entry once, then scale by the largest before squaring: entries near 1e308
+    // (or 1e-200) would overflow (underflow) the squares and turn the norm into ∞ (0).
+    let max = 0;
     for (let d = 0; d < dim; d++) {
       const v = r[d];
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new OptionError(owner, `${key}[${i}][${d}]`, v, allowed);
-      n2 += v * v;
+      out[i * dim + d] = v;
+      max = Math.max(max, Math.abs(v));
     }
-    if (n2 === 0) throw new OptionError(owner, `${key}[${i}]`, row, allowed);
-    const inv = 1 / Math.sqrt(n2);
-    for (let d = 0; d < dim; d++) out[i * dim + d] = r[d] * inv;
+    if (max === 0) throw new OptionError(owner, `${key}[${i}]`, row, allowed);
+    let n2 = 0;
+    for (let d = 0; d < dim; d++) n2 += (out[i * dim + d] / max) ** 2;
+    const norm = Math.sqrt(n2);
+    for (let d = 0; d < dim; d++) out[i * dim + d] = out[i * dim + d] / max / norm;
   });
   return out;
 }

@@ -21,10 +21,10 @@ export function dashboardAddress(values: FlagValues): { host: string; port: numb
   return { host, port: intFlag(values, 'port', 0, 1, 65_535) };
 }
 
-/** Starts the server, turning a busy port or a bad address into a usage error. */
-export async function startOrExplain(o: Parameters<typeof startDashboard>[0]): Promise<Dashboard> {
+/** Starts the server (by `start`: in this thread by default), turning a busy port or a bad address into a usage error. */
+export async function startOrExplain<D = Dashboard>(o: Parameters<typeof startDashboard>[0], start: (o: Parameters<typeof startDashboard>[0]) => Promise<D> = startDashboard as never): Promise<D> {
   try {
-    return await startDashboard(o);
+    return await start(o);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new UsageError(`--port ${o.port}: the port is in use; give another, or leave --port out for a free one`);

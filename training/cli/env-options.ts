@@ -1,7 +1,20 @@
+/**
+ * What every command does with an env named on the command line: check the id (with a
+ * "did you mean"), read `--option key=value` pairs by the env's option schema, and start from
+ * a `--preset`. Light on purpose: list, check and analyze import it, and none of them loads
+ * TensorFlow.js.
+ */
 import { readFileSync } from 'node:fs';
 import type { OptionSpec } from '../../envs/core/options.js';
-import { presetOptions, spec } from '../../envs/registry.js';
+import { didYouMean } from '../../envs/core/suggest.js';
+import { presetOptions, registeredIds, spec } from '../../envs/registry.js';
 import { UsageError } from './errors.js';
+
+/** Throws a UsageError unless `id` is a registered env id. */
+export function assertEnvId(id: string): void {
+  const ids = registeredIds();
+  if (!ids.includes(id)) throw new UsageError(`unknown env id ${JSON.stringify(id)}${didYouMean(id, ids)}; registered ids: ${ids.join(', ')}`);
+}
 
 /** Parses the --option key=value list, converting each value by the env's option schema. */
 export function parseEnvOptions(envId: string, pairs: readonly string[]): Record<string, unknown> {
@@ -16,6 +29,16 @@ export function parseEnvOptions(envId: string, pairs: readonly string[]): Record
     out[key] = Object.hasOwn(schema, key) ? convert(schema[key], raw) : raw;
   }
   return out;
+}
+
+/** `options` over preset `name`'s options (--preset NAME, then --option key=value on top). */
+export function withPreset(envId: string, name: string | undefined, options: Record<string, unknown>): Record<string, unknown> {
+  if (name === undefined) return options;
+  try {
+    return { ...presetOptions(envId, name), ...options };
+  } catch (e) {
+    throw new UsageError(`--preset: ${(e as Error).message}`);
+  }
 }
 
 function convert(s: OptionSpec, raw: string): unknown {
@@ -50,15 +73,5 @@ function readJsonOption(raw: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     throw new UsageError(`--option: ${fromFile ? raw.slice(1) : JSON.stringify(raw)} is not valid JSON: ${(e as Error).message} (give inline JSON or @file.json)`);
-  }
-}
-
-/** The options of preset `preset` (when given) overlaid with `given`; a preset the env lacks is a UsageError. */
-export function withPreset(envId: string, preset: string | undefined, given: Record<string, unknown>): Record<string, unknown> {
-  if (preset === undefined) return given;
-  try {
-    return { ...presetOptions(envId, preset), ...given };
-  } catch (e) {
-    throw new UsageError(`--preset: ${(e as Error).message}`);
   }
 }

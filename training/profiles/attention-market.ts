@@ -2,6 +2,7 @@ import { ExaggeratingGoal, GreedyUser, HonestGoal, SoftmaxUser } from '../../age
 import { attentionMarketPolicySpecs, DEFAULT_SIZES } from '../../agents/policy/specs.js';
 import { RandomAgent } from '../../agents/random.js';
 import { ATTENTION_MARKET_ID, type AttentionMarketOptions } from '../../envs/attention-market/options.js';
+import { attentionMarketWords } from './metric-words.js';
 import type { TrainingProfile } from './profile.js';
 
 /** π_goal (a residual Gaussian around the grounded truth) and π_user (a pool scorer, with its owner memory by default). */
@@ -41,14 +42,5 @@ export const attentionMarketProfile: TrainingProfile = {
     },
   ],
   population: true,
-  metricLabels: {
-    meanRegret: 'user regret per round (mean over users)',
-    meanNormalizedRegret: 'normalised regret (0 best set, 1 worst)',
-    welfare: 'user welfare per round (sum of true relevance)',
-    meanGenerationCost: 'generation cost per goal per round',
-    honesty: 'honesty: |e - g| per creation (0 = honest)',
-    estimateError: 'estimate error |q/|q| - theta|',
-    goalReward: 'goal reward per goal per round (visibility net of cost)',
-    userReward: 'user reward per user per round (-regret)',
-  },
+  ...attentionMarketWords,
 };

@@ -2,6 +2,7 @@ import { EquilibriumRankingAgent, InitialPolicyAgent, UniformPolicyAgent } from 
 import type { PolicySpec } from '../../agents/policy/policy.js';
 import { headFor } from '../../agents/policy/specs.js';
 import type { ConsensusGameSpaces } from '../../envs/consensus-game/spaces.js';
+import { consensusGameWords } from './metric-words.js';
 import { rewardMetric, roundsOption, type TrainingProfile } from './profile.js';
 
 const players = { initial: () => new InitialPolicyAgent(), 'equilibrium-ranking': () => new EquilibriumRankingAgent(), uniform: () => new UniformPolicyAgent() };
@@ -36,10 +37,5 @@ export const consensusGameProfile: TrainingProfile = {
   best: { metric: rewardMetric('generator'), higherIsBetter: true },
   population: true,
   headline: ['agreement', 'accuracy', 'generatorERDistance'],
-  metricLabels: {
-    agreement: 'agreement 1[v^ = v]',
-    accuracy: "accuracy of the generator's answer under v = correct",
-    generatorERDistance: 'generator: total variation to the equilibrium-ranking policy',
-    discriminatorERDistance: 'discriminator: total variation to the equilibrium-ranking policy',
-  },
+  ...consensusGameWords,
 };

@@ -19,4 +19,4 @@ export function profileFor(envId: string, roles: readonly RoleSpec[]): TrainingP
   return profiles.get(envId) ?? genericProfile(envId, roles);
 }
 
-export { genericProfile, rewardMetric, roundsOption, type TrainingProfile } from './profile.js';
+export { genericProfile, metricLabel, rewardMetric, roundsOption, summaryMetrics, type TrainingProfile } from './profile.js';

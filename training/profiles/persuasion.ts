@@ -1,5 +1,6 @@
 import { BabblingProvider, KgOptimalProvider, TruthfulProvider } from '../../agents/persuasion/index.js';
 import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
+import { persuasionWords } from './metric-words.js';
 import { roundsOption, type TrainingProfile } from './profile.js';
 
 /**
@@ -16,13 +17,7 @@ const persuasionProfile = (envId: string): TrainingProfile => ({
   best: { metric: 'gap', higherIsBetter: false },
   population: false,
   headline: ['userUtility', 'gap', 'accuracy'],
-  metricLabels: {
-    userUtility: "user's realised utility per round",
-    alignedUtility: 'aligned benchmark V*',
-    gap: "user's gap V* - utility",
-    accuracy: 'accuracy (a best action for y)',
-    meanProviderUtility: 'provider utility per round',
-  },
+  ...persuasionWords,
 });
 
 export const emergentAlignmentProfile = persuasionProfile('emergent-alignment-v0');

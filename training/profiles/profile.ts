@@ -4,6 +4,9 @@ import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
 import { RandomAgent } from '../../agents/random.js';
 import type { RoleSpec } from '../../envs/core/kernel.js';
 import type { TrainConfig } from '../self-play/config.js';
+import type { MetricWords } from './metric-words.js';
+
+export { metricLabel, summaryMetrics } from './metric-words.js';
 
 /**
  * How self-play trains one env: a *side* is a role of the env's kernel (goal, user,
@@ -12,7 +15,7 @@ import type { TrainConfig } from '../self-play/config.js';
  * A profile gives the policies' architecture, the scripted agents that can stand in for a
  * side that does not learn (and that evaluations compare with), and what "best" means.
  */
-export interface TrainingProfile {
+export interface TrainingProfile extends MetricWords {
   readonly envId: string;
   /** Rounds of one episode for these (parsed) env options: the rollout length. */
   rounds(options: unknown): number;
@@ -39,8 +42,6 @@ export interface TrainingProfile {
    * against the others' reference baselines" (the default question per side).
    */
   readonly questions?: readonly Question[];
-  /** Words for metric names in summaries. */
-  readonly metricLabels?: Readonly<Record<string, string>>;
 }
 
 /**

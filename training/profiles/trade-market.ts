@@ -1,5 +1,6 @@
 import { DemandCurveConsumer, FixedPriceSetter, TatonnementPriceSetter } from '../../agents/trade-market/index.js';
 import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
+import { tradeMarketWords } from './metric-words.js';
 import { roundsOption, type TrainingProfile } from './profile.js';
 
 /** The price-setter and the consumers, each an MLP with a clipped Gaussian head over its Box. */
@@ -16,11 +17,5 @@ export const tradeMarketProfile: TrainingProfile = {
   best: { metric: 'priceError', higherIsBetter: false },
   population: true,
   headline: ['priceError', 'disequilibrium', 'welfareGap'],
-  metricLabels: {
-    priceError: 'relative price error |p - p*| / p*',
-    disequilibrium: 'disequilibrium sum |Q - demand|',
-    welfareGap: 'welfare gap to the competitive optimum',
-    meanPrice: 'mean price',
-    meanEquilibriumPrice: 'mean equilibrium price p*',
-  },
+  ...tradeMarketWords,
 };
