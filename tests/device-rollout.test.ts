@@ -37,7 +37,8 @@ beforeAll(async () => {
 });
 
 /** A small market: P = 6 pool entries, 2 slots, 5 rounds. */
-const MARKET = { dim: 4, users: 2, goals: 3, creationsPerGoal: 2, slots: 2, rounds: 5 };
+// independent tastes (tasteClusters 0): the worlds these tests' expectations were recorded on
+const MARKET = { dim: 4, users: 2, goals: 3, creationsPerGoal: 2, slots: 2, rounds: 5, tasteClusters: 0 };
 const SIZES = { hidden: [16, 16], logStdInit: -1.6 };
 
 function makePolicies(options: typeof MARKET & { feedback?: 'click' | 'rating' }, seed = 1): { goal: Policy; user: Policy } {

@@ -33,7 +33,7 @@ function both(options: unknown): OptionError {
 }
 
 describe('attention-market-v0 options', () => {
-  it('fills in the defaults of GAMES.md §1', () => {
+  it('fills in the defaults of GAMES.md §1 (tasteClusters: the project chose 1, as GAMES.md allows)', () => {
     const env = make<AttentionMarketEnv>(ID);
     expect(env.options).toEqual({
       dim: 16,
@@ -51,7 +51,7 @@ describe('attention-market-v0 options', () => {
       ridgePrior: 1,
       learnFrom: 'advertised',
       goalReward: 'visibility',
-      tasteClusters: 0,
+      tasteClusters: 1,
       tasteSpread: 0.5,
     });
     expect(Object.isFrozen(env.options)).toBe(true);

@@ -45,12 +45,12 @@ describe('tasteClusters and tasteSpread', () => {
     expect(() => env.reset({ seed: 0, options: { tasteCentres: [[1, 0, 0], [0, 0, 0]] } } as never)).toThrow(/tasteCentres\[1\]/);
     const both = { preferences: Array.from({ length: 4 }, () => [1, 0, 0]), tasteCentres: [[1, 0, 0], [0, 1, 0]] };
     expect(() => env.reset({ seed: 0, options: both } as never)).toThrow(/either preferences .* or tasteCentres/);
-    expect(() => make(ID, { dim: 3 }).reset({ seed: 0, options: { tasteCentres: [[1, 0, 0]] } } as never)).toThrow(/only with tasteClusters ≥ 1/);
+    expect(() => make(ID, { dim: 3, tasteClusters: 0 }).reset({ seed: 0, options: { tasteCentres: [[1, 0, 0]] } } as never)).toThrow(/only with tasteClusters ≥ 1/);
   });
 
   it('K = 0 draws the worlds it drew before the option existed (bit for bit)', () => {
-    // Recorded from the kernel before tasteClusters was added (seed 7, default options).
-    const h = tastesOf({}, { seed: 7 });
+    // Recorded from the kernel before tasteClusters was added (seed 7, the default options of then).
+    const h = tastesOf({ tasteClusters: 0 }, { seed: 7 });
     expect(Array.from(h.preferences[0].slice(0, 3))).toEqual([-0.18462017514434406, -0.597340418402185, -0.20713209856916565]);
     expect(Array.from(h.preferences[3].slice(13, 16))).toEqual([0.314607276637363, 0.02344047994160974, 0.1777922496453284]);
     expect(Array.from(h.grounded[7].slice(0, 2))).toEqual([0.2498151808977127, 0.13406911492347717]);

@@ -301,7 +301,7 @@ describe('TensorAttentionMarket: random draws, errors, bookkeeping', () => {
 
   it('tasteClusters = 0 draws the tastes and goals it drew before the option existed', () => {
     // Recorded before tasteClusters was added: dim 4, batch 2, seed 9.
-    const env = new TensorAttentionMarket({ dim: 4 }, 2, { seed: 9 });
+    const env = new TensorAttentionMarket({ dim: 4, tasteClusters: 0 }, 2, { seed: 9 });
     env.reset();
     expect(Array.from(env.preferences.dataSync().slice(0, 3))).toEqual([0.7401001453399658, -0.37073415517807007, -0.5398082733154297]);
     expect(Array.from(env.grounded.dataSync().slice(-2))).toEqual([-0.4270131587982178, 0.28923705220222473]);
