@@ -42,11 +42,18 @@ export interface PeerFigures {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /**
- * The default `train` run (attention-market-v0 defaults, B = 16, PPO on both sides,
- * simultaneous) with `settings`: one warm-up iteration, then `iterations` timed ones.
+ * The configuration the JAX peer runs (../shared/peer/ppo_selfplay.py): attention-market-v0
+ * with independent tastes (the peer's game predates tasteClusters; where tastes are drawn
+ * changes nothing in the cost of a round), B = 16, the default networks and PPO settings.
+ */
+export const PEER_ENV_OPTIONS = { tasteClusters: 0 } as const;
+
+/**
+ * The peer's configuration trained with `settings` over the default train settings: one
+ * warm-up iteration, then `iterations` timed ones.
  */
 export function timeSelfPlay(settings: Partial<TrainConfig>, iterations: number): SelfPlayRun {
-  const trainer = new SelfPlayTrainer('attention-market-v0', {}, parseTrainConfig({ seed: 1, ...settings }));
+  const trainer = new SelfPlayTrainer('attention-market-v0', PEER_ENV_OPTIONS, parseTrainConfig({ seed: 1, evalEvery: 0, ...settings }));
   try {
     trainer.iterate();
     const rollout: number[] = [];

@@ -175,7 +175,7 @@ class Errors(unittest.TestCase):
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
             obs, _ = env.reset(seed=1, options={"preferences": prefs, "options": 1})
-        self.assertEqual([str(x.message) for x in w], ["attention-market-v0: reset option(s) 'options' ignored; the env's reset options are: grounded, preferences"])
+        self.assertEqual([str(x.message) for x in w], ["attention-market-v0: reset option(s) 'options' ignored; the env's reset options are: grounded, preferences, tasteCentres"])
         with self.assertRaisesRegex(OptionError, r'"preferences" = .* must be 2 vectors of 16 finite numbers'):
             env.reset(seed=1, options={"preferences": [[1.0]]})
         with self.assertRaisesRegex(ValueError, r"seed must be None or an integer in \[0, 2\*\*53 - 1\], got -1"):

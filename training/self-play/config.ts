@@ -35,7 +35,7 @@ export const trainSchema = {
   userMemory: bool(true, "π_user also sees its own memory: per goal, its picks and their feedback so far this episode"),
   evalEvery: int(16, 0, 1_000_000, 'iterations between evaluations of the deterministic (mode) policies on fixed worlds, which also pick the best checkpoint; 0: none (best by the training episodes)'),
   evalWorlds: int(256, 1, 1_000_000, 'worlds (one episode of one env copy each, the same every time) of each periodic evaluation'),
-  deviators: int(0, 0, 1_000_000, 'with one learning side: how many of its agents play its policy (the first ones), the rest playing its opponents baseline; 0: all of them'),
+  deviators: int(0, 0, 1_000_000, 'with one learning side: how many of its agents play its policy (the first ones), the rest playing its opponents baseline, or with "<side>=policy" the side\'s policy as it was at the start, frozen; 0: all of them'),
   train: text('all', '"all" ("both" is the same) or the name of one side (a role of the env: user, goal, provider, consumer, ...)', 'which sides learn; a side that does not learn plays its opponent setting', checkSideName),
   opponents: text('', 'empty, or side=agent pairs like "user=greedy" or "price-setter=tatonnement,consumer=demand-curve"', "who plays a side that does not learn: its frozen policy (the default, or \"policy\") or one of the env's baseline agents (buddy-gym list <id>)", checkOpponents),
   rollout: oneOf(
@@ -74,8 +74,7 @@ const crossChecks: CrossCheck<typeof trainSchema>[] = [
     check: (c) => {
       if (c.deviators === 0) return null;
       if (trainsAll(c)) return 'deviators needs one learning side: set train to a side';
-      const base = parsePairs(c.opponents).find(([s]) => s === c.train)?.[1];
-      if (!base || base === 'policy') return `the ${c.train} side's other agents need a baseline: add "${c.train}=<agent>" to opponents`;
+      if (!parsePairs(c.opponents).some(([s]) => s === c.train)) return `the ${c.train} side's other agents need a player: add "${c.train}=<agent>" to opponents (a baseline, or "policy" for the side's starting policy, frozen)`;
       if (c.population) return 'population mode trains whole sides';
       return null;
     },

@@ -292,7 +292,7 @@ export class SelfPlayTrainer {
       const role = this.vec.roles[r];
       if (learning.includes(side)) {
         const k = c.deviators;
-        actors[r] = k > 0 ? new PartialPolicyActor(this.policies[side], this.baselines[side].actor, k) : new PolicyActor(this.policies[side]);
+        actors[r] = k > 0 ? new PartialPolicyActor(this.policies[side], this.peers(side, false), k) : new PolicyActor(this.policies[side]);
         const head = this.policies[side].head;
         const rows = k > 0 ? PartialPolicyActor.rowsOf(this.vec.numEnvs, role.count, k) : null;
         this.trajectories[side] ??= new Trajectory(this.T, this.vec.numEnvs * (k || role.count), this.policies[side].obsSize, head.actionSize, head.actionDtype === 'int32', rows);
@@ -444,7 +444,7 @@ export class SelfPlayTrainer {
     const actors = this.sides.map((side) => {
       const mode = new PolicyActor(this.policies[side], { deterministic: true });
       if (!trained.includes(side)) return this.baselines[side]?.actor ?? mode;
-      if (c.deviators > 0) return new DeviatorActor(this.baselines[side].actor, mode, Array.from({ length: c.deviators }, (_, i) => i));
+      if (c.deviators > 0) return new DeviatorActor(this.peers(side, true), mode, Array.from({ length: c.deviators }, (_, i) => i));
       return mode;
     });
     const worlds = playWorlds(actors, { envId: this.envId, envOptions: this.envOptions, worlds: c.evalWorlds, rounds: this.T, seed: c.seed + PERIODIC_EVAL_SEED, batch: Math.min(c.evalWorlds, 256) });
@@ -458,6 +458,20 @@ export class SelfPlayTrainer {
     this.lastEvaluation = { iteration: this.iteration, worlds: c.evalWorlds, metrics };
     this.bus.emit({ kind: 'evaluation', iteration: this.iteration, step: this.step, label: `periodic evaluation (mode policies, ${c.evalWorlds} fixed worlds)`, metrics });
     return this.lastEvaluation;
+  }
+
+  /**
+   * Who plays the learning side's agents that do not deviate (deviators setting): its
+   * baseline, or ("<side>=policy") the side's policy as it was when the run started (or as
+   * `freezePeers` last set it), frozen.
+   */
+  private peers(side: Side, deterministic: boolean): RoleActor {
+    return this.baselines[side]?.actor ?? new PolicyActor(this.opponents[side], { name: `frozen ${side}`, deterministic });
+  }
+
+  /** The frozen policy the non-deviating agents of `side` play becomes a copy of the side's current policy. */
+  freezePeers(side: Side): void {
+    this.opponents[side].setWeights(this.policies[side].getWeights());
   }
 
   /**

@@ -129,7 +129,7 @@ function deviatorRow(row: ResultRow, ctx: RowContext, judge: (a: ReturnType<type
 export const goalLearnsToExaggerate: ResultRow = {
   id: 2,
   game: 'attention market',
-  title: 'π_goal as one deviator among honest goals vs greedy users, tastes clustered',
+  title: 'π_goal as one deviator among honest goals vs greedy users, tastes clustered (one centre, spread 0.25), λ = 0.1, 8 users',
   bar: "goal #0's utility (mode π_goal − honest, paired) above 0 beyond the 95% CI (higher is better): it learns to exaggerate",
   recipe: '2-goal-exaggerates.json',
   run(ctx) {
@@ -141,7 +141,7 @@ export const goalLearnsToExaggerate: ResultRow = {
 export const goalStaysHonest: ResultRow = {
   id: 3,
   game: 'attention market',
-  title: 'the same where exaggeration does not pay (independent tastes)',
+  title: 'the same where exaggeration does not pay: independent tastes, λ = 1',
   bar: "goal #0's mode utility within the 95% CI of honest (paired; not worse): it learns honesty, not noise",
   recipe: '3-goal-stays-honest.json',
   run(ctx) {
@@ -159,15 +159,17 @@ export const goalStaysHonest: ResultRow = {
 export const selfPlayBothSides: ResultRow = {
   id: 4,
   game: 'attention market',
-  title: 'self-play, both sides',
-  bar: "both sides' exploitability lower bounds fall from the initial policies' beyond the 95% CI (lower is better); π_goal's honesty ‖e − g‖ falls as λ grows (a figure over ≥ 4 values of λ)",
+  title: 'self-play, both sides (one taste centre, spread 0.25, 8 users)',
+  bar: "both sides' exploitability lower bounds (one agent deviating) fall from the initial policies' beyond the 95% CI (lower is better); π_goal's honesty ‖e − g‖ falls as λ grows (a figure over 4 values of λ)",
   recipe: '4-self-play.json',
   run(ctx) {
     const t0 = performance.now();
     const recipe = readRecipe(this.recipe);
     const lambdas = (ctx.fast ? (recipe.fast as { lambdas?: number[] }).lambdas : undefined) ?? (recipe.lambdas as number[]);
-    const brIterations = ctx.fast ? ((recipe.fast as { bestResponseIterations?: number }).bestResponseIterations ?? 10) : (recipe.bestResponseIterations as number);
+    const br = recipe.bestResponse as { iterations: number; fastIterations: number; worlds: number; deviation: 'side' | 'unilateral'; settings: Record<string, Record<string, unknown>> };
+    const brIterations = ctx.fast ? br.fastIterations : br.iterations;
     const worlds = ctx.fast ? recipe.fast.worlds : recipe.evaluation.worlds;
+    const brWorlds = ctx.fast ? worlds : br.worlds;
     const details: string[] = [];
     const reached: boolean[] = [];
     // honesty of the mode π_goal in self-play, per λ and seed
@@ -184,7 +186,7 @@ export const selfPlayBothSides: ResultRow = {
         if (lambda === 1) {
           // exploitability of the trained profile and of the untrained one of the same seed, on the same worlds
           const settings = recipeSettings(recipe, seed, ctx.fast);
-          const xo = { envId: recipe.env, envOptions, config: settings, iterations: brIterations, evalEpisodes: 0, worlds, seed: seed + 77 };
+          const xo = { envId: recipe.env, envOptions, config: settings, configBySide: br.settings, deviation: br.deviation, iterations: brIterations, evalEpisodes: 0, worlds: brWorlds, seed: seed + 77 };
           const trained = exploitabilitySamples(t.policies, xo);
           const initial = new SelfPlayTrainer(recipe.env, envOptions, parseTrainConfig({ ...settings, steps: 1 }));
           const untrained = exploitabilitySamples(initial.policies, xo);
@@ -195,14 +197,15 @@ export const selfPlayBothSides: ResultRow = {
           exploit.push({ seed, user, goal });
           details.push(
             `- seed ${seed}, λ = 1 (${run.seconds.toFixed(0)} s of training): exploitability lower bound of π_user ${meanCi(user.candidate)} trained vs ${meanCi(user.reference)} untrained (paired Δ ${delta(user)}, ${user.verdict}); ` +
-              `of π_goal ${meanCi(goal.candidate)} vs ${meanCi(goal.reference)} (Δ ${delta(goal)}, ${goal.verdict}); best responses of ${brIterations} iterations, gains per agent per round on ${worlds} worlds`,
+              `of π_goal ${meanCi(goal.candidate)} vs ${meanCi(goal.reference)} (Δ ${delta(goal)}, ${goal.verdict}); best responses of ${brIterations} iterations (${br.deviation === 'unilateral' ? 'one agent deviating' : 'a whole side deviating'}), gains per agent per round on ${brWorlds} worlds`,
           );
         }
         t.dispose();
       }
     }
-    for (const e of exploit) reached.push(upper(e.user) < 0 && upper(e.goal) < 0);
     const h = honesty.map((xs) => summarise(xs));
+    // the fast version (a few iterations: the goals have barely moved) judges π_user's exploitability and the ends of λ
+    for (const e of exploit) reached.push(upper(e.user) < 0 && (ctx.fast ? h[0].mean > h[h.length - 1].mean : upper(e.goal) < 0));
     const falling = h.every((s, i) => i === 0 || s.mean < h[i - 1].mean);
     // the ends must differ beyond their CIs (across seeds), unless only one seed ran
     const apart = ctx.seeds.length < 2 || h[0].mean - h[0].ci95 > h[h.length - 1].mean + h[h.length - 1].ci95;
