@@ -51,6 +51,8 @@ describe('attention-market-v0 options', () => {
       ridgePrior: 1,
       learnFrom: 'advertised',
       goalReward: 'visibility',
+      tasteClusters: 0,
+      tasteSpread: 0.5,
     });
     expect(Object.isFrozen(env.options)).toBe(true);
     expect(env.possibleAgents).toHaveLength(12);

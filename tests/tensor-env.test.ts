@@ -11,7 +11,8 @@ import { selectBackend, type BackendName } from '../agents/backend/index.js';
 import { AttentionMarketKernel } from '../envs/attention-market/kernel.js';
 import { parseAttentionMarketOptions, type AttentionMarketOptions } from '../envs/attention-market/options.js';
 import { RidgeBank } from '../envs/attention-market/ridge.js';
-import { ridgeUpdate, TensorAttentionMarket } from '../envs/attention-market/tensor/index.js';
+import { clusteredTastes, ridgeUpdate, TensorAttentionMarket } from '../envs/attention-market/tensor/index.js';
+import { clusteredTaste } from '../envs/attention-market/tastes.js';
 import { ActionError, EnvStateError, OptionError } from '../envs/core/errors.js';
 import { makeVec } from '../envs/core/registry.js';
 import { Rng } from '../envs/core/rng.js';
@@ -296,6 +297,64 @@ describe('TensorAttentionMarket: random draws, errors, bookkeeping', () => {
     expect(trajectory(b, undefined, 1).slice(0, 10)).not.toEqual(first.slice(0, 10));
     a.dispose();
     b.dispose();
+  });
+
+  it('tasteClusters = 0 draws the tastes and goals it drew before the option existed', () => {
+    // Recorded before tasteClusters was added: dim 4, batch 2, seed 9.
+    const env = new TensorAttentionMarket({ dim: 4 }, 2, { seed: 9 });
+    env.reset();
+    expect(Array.from(env.preferences.dataSync().slice(0, 3))).toEqual([0.7401001453399658, -0.37073415517807007, -0.5398082733154297]);
+    expect(Array.from(env.grounded.dataSync().slice(-2))).toEqual([-0.4270131587982178, 0.28923705220222473]);
+    env.dispose();
+  });
+
+  it("clusteredTastes agrees with the kernel's clusteredTaste on the same centres, assignment and z", () => {
+    const rng = new Rng(21);
+    const [B, K, U, D, s] = [3, 4, 5, 6, 0.7];
+    const centres = new Float64Array(B * K * D);
+    for (let i = 0; i < B * K; i++) rng.unitVector(centres, i * D, D);
+    const assignment = Int32Array.from({ length: B * U }, () => rng.int(K));
+    const z = new Float64Array(B * U * D);
+    rng.fillNormal(z, 0, z.length, 0, 1 / Math.sqrt(D));
+    const host = new Float64Array(B * U * D);
+    for (let row = 0; row < B * U; row++) clusteredTaste(host, row * D, centres, (Math.floor(row / U) * K + assignment[row]) * D, z, row * D, s, D);
+    const device = tf.tidy(() =>
+      clusteredTastes(tf.tensor3d(Float32Array.from(centres), [B, K, D]), tf.tensor2d(assignment, [B, U], 'int32'), tf.tensor3d(Float32Array.from(z), [B, U, D]), s),
+    );
+    expectClose(readAndDispose(device), host, 1e-6, 'θ');
+  });
+
+  it('tasteClusters ≥ 1: unit tastes clustered as the kernel clusters them (mean cosine between users of a copy)', () => {
+    const o = parseAttentionMarketOptions({ dim: 16, users: 8, tasteClusters: 2, tasteSpread: 0.5 });
+    const B = 256;
+    const pairCosines = (theta: ArrayLike<number>): number[] => {
+      const out: number[] = [];
+      for (let b = 0; b < B; b++) {
+        let sum = 0;
+        for (let i = 0; i < o.users; i++) for (let j = i + 1; j < o.users; j++) for (let d = 0; d < o.dim; d++) sum += theta[((b * o.users + i) * o.dim) + d] * theta[((b * o.users + j) * o.dim) + d];
+        out.push(sum / ((o.users * (o.users - 1)) / 2));
+      }
+      return out;
+    };
+    const env = new TensorAttentionMarket(o, B, { seed: 3 });
+    env.reset();
+    const theta = env.preferences.dataSync();
+    env.dispose();
+    for (let row = 0; row < B * o.users; row++) {
+      let n2 = 0;
+      for (let d = 0; d < o.dim; d++) n2 += theta[row * o.dim + d] ** 2;
+      expect(n2).toBeCloseTo(1, 5);
+    }
+    const vec = makeVec(ID, { numEnvs: B, options: o });
+    vec.reset({ seed: 3 });
+    const kernelCos = pairCosines((vec.kernel as AttentionMarketKernel).preferences);
+    vec.close();
+    const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
+    const se = (x: number[]) => Math.sqrt(x.reduce((a, v) => a + (v - mean(x)) ** 2, 0) / (x.length - 1) / x.length);
+    const device = pairCosines(theta);
+    // Two users share a centre with probability 1/2: E[cos] ≈ ½·E[c·θ]² ≈ 0.4 here, far from 0 (independent tastes).
+    expect(mean(device)).toBeGreaterThan(0.3);
+    expect(Math.abs(mean(device) - mean(kernelCos))).toBeLessThan(4 * Math.hypot(se(device), se(kernelCos)));
   });
 
   it('draws click feedback with probability σ(β r) and ratings with noise s', () => {

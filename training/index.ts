@@ -13,6 +13,7 @@ export {
 export * from './metrics/index.js';
 export * from './population/index.js';
 export { trainRun, restoreTrainer, saveTrainer, checkpointContents, type TrainRunOptions, type TrainRunResult } from './run.js';
+export { exaggerationSamples, type ExaggerationOptions, type ExaggerationSamples } from './exaggeration.js';
 export { evaluateMatchup, evaluatePlay, type MatchupOptions, type MatchupResult, type PlayOutcome } from './evaluate.js';
 export { exploitabilityLowerBound, type ExploitabilityEstimate, type ExploitabilityOptions, type SideExploitability } from './exploitability.js';
 export { SelfPlayTrainer, type Side, type TrainerState, type IterationResult } from './self-play/trainer.js';

@@ -17,3 +17,4 @@ export { AttentionMarketKernel, GOAL, USER, GOAL_PHASE, USER_PHASE, USER_INFO, G
 export { ATTENTION_MARKET_ID, attentionMarketSchema, parseAttentionMarketOptions, type AttentionMarketOptions } from './options.js';
 export { attentionMarketSpaces, type GoalObservation, type UserObservation, type GoalAction, type UserAction } from './spaces.js';
 export type { AttentionMarketResetOptions } from './reset-options.js';
+export { clusteredTaste, drawTastes, type TasteDraw } from './tastes.js';

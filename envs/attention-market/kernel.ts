@@ -5,6 +5,7 @@ import { ATTENTION_MARKET_ID } from './options.js';
 import { parseResetOptions, type ParsedResetOptions } from './reset-options.js';
 import { RidgeBank } from './ridge.js';
 import { attentionMarketSpaces, type AttentionMarketSpaces } from './spaces.js';
+import { drawTastes, type TasteDraw } from './tastes.js';
 
 export const GOAL = 0;
 export const USER = 1;
@@ -105,6 +106,9 @@ export class AttentionMarketKernel implements GameKernel {
   // Scratch (not state)
   private readonly visibility: Float64Array;
   private readonly ownerOf: Int32Array;
+  private readonly tastes: TasteDraw;
+  private readonly tasteCentres: Float64Array; // [K, D] one world's centres while drawing
+  private readonly tasteNoise: Float64Array; // [D] z of one user
   /** Views made once so the per-round copies are memcpys that allocate nothing. */
   private readonly poolViews: Float32Array[];
   private readonly creationViews: Float32Array[];
@@ -158,6 +162,9 @@ export class AttentionMarketKernel implements GameKernel {
     }
 
     this.visibility = new Float64Array(G);
+    this.tastes = { clusters: o.tasteClusters, spread: o.tasteSpread };
+    this.tasteCentres = new Float64Array(o.tasteClusters * D);
+    this.tasteNoise = new Float64Array(D);
     this.ownerOf = new Int32Array(P);
     for (let i = 0; i < P; i++) this.ownerOf[i] = Math.floor(i / M);
     this.poolViews = Array.from({ length: B }, (_, b) => this.pool.subarray(b * P * D, (b + 1) * P * D));
@@ -193,7 +200,7 @@ export class AttentionMarketKernel implements GameKernel {
       this.feedbackRng[b].seed(seed, FEEDBACK_STREAM);
     }
     // Hidden state: always drawn, so the world stream does not depend on reset options.
-    for (let j = 0; j < U; j++) world.unitVector(this.preferences, (b * U + j) * D, D);
+    drawTastes(world, this.preferences, b * U * D, U, D, this.tastes, this.tasteCentres, this.tasteNoise, options?.tasteCentres);
     for (let k = 0; k < G; k++) world.unitVector(this.grounded, (b * G + k) * D, D);
     if (options?.preferences) this.preferences.set(options.preferences, b * U * D);
     if (options?.grounded) this.grounded.set(options.grounded, b * G * D);

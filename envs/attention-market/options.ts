@@ -19,6 +19,8 @@ export const attentionMarketSchema = {
   ridgePrior: num(1.0, 0, 1e12, 'ridge regulariser α (A₀ = αI)', true),
   learnFrom: oneOf(['advertised', 'grounded'] as const, 'advertised', 'the vector the estimate regresses on: advertised e or grounded g'),
   goalReward: oneOf(['visibility', 'regret'] as const, 'visibility', 'visibility (general-sum) or regret (zero-sum minimax)'),
+  tasteClusters: int(0, 0, 1024, "K: 0, users' tastes θ independent (uniform on the sphere); K ≥ 1, drawn around K shared centres, each user's uniformly at random"),
+  tasteSpread: num(0.5, 0, 1e6, 's: with tasteClusters ≥ 1, θ = (c + s·z)/‖c + s·z‖ around the user\'s centre c, z ~ N(0, I/D)'),
 } as const;
 
 export type AttentionMarketOptions = OptionsOf<typeof attentionMarketSchema>;

@@ -11,12 +11,20 @@ export interface AttentionMarketResetOptions {
   preferences?: ArrayLike<number>[];
   /** g_k for every goal: `goals` vectors of `dim` numbers. */
   grounded?: ArrayLike<number>[];
+  /**
+   * With tasteClusters K ≥ 1: the K centres c_1..c_K (`dim` numbers each) around which the
+   * users' tastes are drawn, instead of drawing the centres (not with `preferences`).
+   */
+  tasteCentres?: ArrayLike<number>[];
 }
 
 export interface ParsedResetOptions {
   preferences?: Float64Array; // [U*D], unit rows
   grounded?: Float64Array; // [G*D], unit rows
+  tasteCentres?: Float64Array; // [K*D], unit rows
 }
+
+const KEYS = ['preferences', 'grounded', 'tasteCentres'] as const;
 
 export function parseResetOptions(o: AttentionMarketOptions, input: unknown): ParsedResetOptions {
   const owner = `${ATTENTION_MARKET_ID} reset`;
@@ -26,7 +34,13 @@ export function parseResetOptions(o: AttentionMarketOptions, input: unknown): Pa
     if (value === undefined) continue;
     if (key === 'preferences') out.preferences = unitRows(owner, key, value, o.users, o.dim);
     else if (key === 'grounded') out.grounded = unitRows(owner, key, value, o.goals, o.dim);
-    else throw new OptionError(owner, key, value, 'unknown reset option; the reset options are preferences, grounded');
+    else if (key === 'tasteCentres') {
+      if (o.tasteClusters === 0) throw new OptionError(owner, key, value, 'only with tasteClusters ≥ 1 (with tasteClusters = 0 tastes have no centres)');
+      out.tasteCentres = unitRows(owner, key, value, o.tasteClusters, o.dim);
+    } else throw new OptionError(owner, key, value, `unknown reset option; the reset options are ${KEYS.join(', ')}`);
+  }
+  if (out.preferences && out.tasteCentres) {
+    throw new OptionError(owner, 'tasteCentres', (input as Record<string, unknown>).tasteCentres, 'give either preferences (the tastes themselves) or tasteCentres (the centres they are drawn around), not both');
   }
   return out;
 }

@@ -6,6 +6,6 @@ export {
   type RoundMetricName,
 } from './tensor-market.js';
 export { ridgeUpdate } from './ridge.js';
-export { drawUnitRows, fitUnitBall } from './hidden-state.js';
+export { clusteredTastes, drawClusteredTastes, drawUnitRows, fitUnitBall } from './hidden-state.js';
 export { flatRows } from './flat-layout.js';
 export { repeatTo, outerProductSum } from './tuned-ops.js';

@@ -7,7 +7,7 @@ import { attentionMarketRoles, ROUND_METRICS } from '../kernel.js';
 import { ATTENTION_MARKET_ID, parseAttentionMarketOptions, type AttentionMarketOptions } from '../options.js';
 import { attentionMarketSpaces, type AttentionMarketSpaces } from '../spaces.js';
 import { flatRows } from './flat-layout.js';
-import { drawUnitRows, fitUnitBall, squaredNorms } from './hidden-state.js';
+import { drawClusteredTastes, drawUnitRows, fitUnitBall, squaredNorms } from './hidden-state.js';
 import { repeatTo } from './tuned-ops.js';
 import { ridgeUpdate } from './ridge.js';
 
@@ -164,7 +164,8 @@ export class TensorAttentionMarket {
   /**
    * Starts a new episode in every copy. With `seed`, reseeds the env's draws first; without,
    * goes on from the current stream. The hidden state (θ, g) is drawn uniformly on the unit
-   * sphere, or taken from `hidden` (for tests that give the kernel and this env the same state).
+   * sphere (θ around K shared centres with tasteClusters K ≥ 1), or taken from `hidden` (for
+   * tests that give the kernel and this env the same state).
    */
   reset(seed?: number, hidden?: TensorMarketHiddenState): void {
     if (this.disposed) throw new EnvStateError(`${this.id} (tensor): reset() after dispose()`);
@@ -182,11 +183,14 @@ export class TensorAttentionMarket {
       preferences = toTensor3(hidden.preferences, [B, U, D]);
       grounded = toTensor3(hidden.grounded, [B, G, D]);
     } else {
-      // Both are always drawn, in this order, so that the stream does not depend on options.
-      preferences = drawUnitRows([B, U, D], this.nextSeed());
+      // The tastes' seed, then the grounded embeddings', then (tasteClusters ≥ 1) two more: g is
+      // the same for every K, and K = 0 draws what it drew before tasteClusters existed.
+      const tasteSeed = this.nextSeed();
       const unit = drawUnitRows([B, G, D], this.nextSeed());
       grounded = fitUnitBall(unit);
       unit.dispose();
+      const { tasteClusters: K, tasteSpread: s } = this.options;
+      preferences = K === 0 ? drawUnitRows([B, U, D], tasteSeed) : drawClusteredTastes([B, U, D], K, s, [tasteSeed, this.nextSeed(), this.nextSeed()]);
     }
     const next = tf.tidy(() => {
       // Relevance θ_j · g_k, repeated for the M entries of each goal in the pool.
