@@ -8,7 +8,7 @@ import { describeAllowed, describeSchema, parseOptions, type OptionSpec } from '
 import { registeredIds, spec as envSpec } from '../../envs/registry.js';
 import { CheckpointError, CheckpointStore, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
 import type { MatchupOptions } from '../evaluate.js';
-import { rewardMetric } from '../profiles/index.js';
+import { rewardMetric, trainDefaultsFor, trainWarnings } from '../profiles/index.js';
 import { summaryEvaluation } from './train-evaluation.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
 import { MetricBus } from '../metrics/bus.js';
@@ -73,7 +73,8 @@ export const trainSpec: CommandSpec = {
     'when the command ends; buddy-gym dashboard <run-dir> serves it later, buddy-gym report writes',
     'it as one HTML file.',
     '',
-    'Settings: defaults < --config FILE.json < flags (--steps, --seed, ..., --set key=value).',
+    "Settings: defaults < the env's training recipe (its profile's trainDefaults) < --config FILE.json",
+    '< flags (--steps, --seed, ..., --set key=value); run.json records the merged settings.',
     '--steps is the total of env steps of the run (rounds summed over the env copies; one',
     'iteration plays numEnvs x rounds of them), so a resumed run continues to the same total.',
     "--resume continues a checkpoint bit for bit with its own settings and env options: only",
@@ -457,13 +458,17 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     }
     config = parseTrainConfig({ ...resume.config, steps: given.steps ?? resume.config.steps }, 'train settings');
   } else {
+    // The game's recipe sits between the defaults and the --config file.
+    const recipe = trainDefaultsFor(id);
+    for (const k of Object.keys(recipe)) sources[k] ??= `${id}'s training recipe (the trainDefaults of its profile)`;
     try {
-      config = parseTrainConfig(given, 'train settings');
+      config = parseTrainConfig({ ...recipe, ...given }, 'train settings');
     } catch (e) {
       if (e instanceof OptionError) throw new UsageError(`${sources[e.option] ?? 'settings'}: ${e.message}`);
       throw e;
     }
   }
+  for (const w of trainWarnings(id, fullOptions, config)) io.err(`warning: ${w}`);
   const envOptions = resume ? resume.envOptions : envOptionsGiven;
   const out = runFolder(stringFlag(values, 'out'), id, resumeFlag);
   let perIteration: number;

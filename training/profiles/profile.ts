@@ -34,6 +34,13 @@ export interface TrainingProfile {
   readonly headline?: readonly string[];
   /** Words for metric names in summaries. */
   readonly metricLabels?: Readonly<Record<string, string>>;
+  /**
+   * The game's training recipe: settings `train <id>` uses unless a --config file or a flag
+   * says otherwise (defaults < trainDefaults < --config < flags).
+   */
+  readonly trainDefaults?: Readonly<Partial<TrainConfig>>;
+  /** Warnings about a combination of env options and settings that trains something other than intended (train prints them on stderr). */
+  warnings?(options: unknown, config: TrainConfig): string[];
 }
 
 /** `price-setter` → `priceSetterReward`: the episode metric of a side's mean reward. */

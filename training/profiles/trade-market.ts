@@ -1,8 +1,26 @@
 import { DemandCurveConsumer, FixedPriceSetter, TatonnementPriceSetter } from '../../agents/trade-market/index.js';
 import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
+import type { TradeMarketOptions } from '../../envs/trade-market/options.js';
+import { parsePairs, trainsAll, type TrainConfig } from '../self-play/config.js';
 import { roundsOption, type TrainingProfile } from './profile.js';
 
-/** The price-setter and the consumers, each an MLP with a clipped Gaussian head over its Box. */
+/**
+ * GAMES.md §3's correction: against consumers who answer the price they see (demand-curve
+ * consumers, or learned ones under price-first timing) the auctioneer reward is Σλ − p·Q,
+ * maximised as p → 0, so a learner posts a degenerate price.
+ */
+function auctioneerWarnings(options: unknown, c: TrainConfig): string[] {
+  const o = options as TradeMarketOptions;
+  const setterLearns = trainsAll(c) || c.train === 'price-setter';
+  if (o.reward !== 'auctioneer' || !setterLearns) return [];
+  const curves = parsePairs(c.opponents).some(([side, agent]) => side === 'consumer' && agent === 'demand-curve');
+  if (!curves && o.timing !== 'price-first') return [];
+  const who = curves ? 'demand-curve consumers' : 'consumers who see the price before they demand (price-first timing)';
+  return [
+    `trade-market-v0 with reward "auctioneer" against ${who}: they answer the price they see, so the price-setter's reward is Σλ − p·Q, maximised as p → 0, and it learns a degenerate price, not p*. The auctioneer is a simultaneous-move device; use reward "balance" with timing "price-first" (the defaults) to learn p*.`,
+  ];
+}
+
 export const tradeMarketProfile: TrainingProfile = {
   envId: 'trade-market-v0',
   rounds: roundsOption,
@@ -16,6 +34,9 @@ export const tradeMarketProfile: TrainingProfile = {
   best: { metric: 'priceError', higherIsBetter: false },
   population: true,
   headline: ['priceError', 'disequilibrium', 'welfareGap'],
+  warnings: auctioneerWarnings,
+  // The recipe of the results table's row 9 (recipes/9-trade-price-setter.json).
+  trainDefaults: { train: 'price-setter', opponents: 'consumer=demand-curve' },
   metricLabels: {
     priceError: 'relative price error |p - p*| / p*',
     disequilibrium: 'disequilibrium sum |Q - demand|',
