@@ -1,5 +1,6 @@
-// npm run bench [-- --json] [--seconds S] [--allow-software-gpu]: prints figures; with --json the last line is one JSON object.
-import { cpus, totalmem } from 'node:os';
+// npm run bench [-- --json] [--seconds S] [--threads 1,2] [--peer PYTHON [--peer-script PATH]] [--allow-software-gpu]:
+// prints figures; with --json the last line is one JSON object.
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../agents/backend/index.js';
 import { benchAttentionMarket } from './attention-market.js';
@@ -12,7 +13,14 @@ import { benchTensorEnv } from './tensor-env.js';
 import { benchTradeMarket } from './trade-market.js';
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, seconds: { type: 'string', default: '3' }, 'allow-software-gpu': { type: 'boolean', default: false } },
+  options: {
+    json: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '3' },
+    'allow-software-gpu': { type: 'boolean', default: false },
+    threads: { type: 'string' },
+    peer: { type: 'string' },
+    'peer-script': { type: 'string', default: '../shared/peer/ppo_selfplay.py' },
+  },
 });
 const seconds = Number(values.seconds);
 if (!(seconds > 0 && seconds <= 600)) {
@@ -20,8 +28,13 @@ if (!(seconds > 0 && seconds <= 600)) {
   process.exit(2);
 }
 const log = (line: string) => console.error(line);
+const threads = (values.threads ?? [...new Set([1, Math.min(4, cpus().length)])].join(',')).split(',').map(Number);
+if (!threads.every((t) => Number.isInteger(t) && t >= 1 && t <= 64)) {
+  console.error(`bench: --threads must be a comma-separated list of integers in [1, 64], got ${values.threads}`);
+  process.exit(2);
+}
 
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100) };
 log(`buddy-gym bench on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${seconds}s per figure`);
 
 const attentionMarket = await benchAttentionMarket(seconds);
@@ -44,14 +57,14 @@ const attentionMarketTensor = { tensorRoundsPerSecWasm1024: tensorWasm.roundsPer
 
 const backends: Record<string, MlpBackendDetail> = {};
 const trainStepMs = await benchMlp(undefined, log, backends);
-const selfPlay = await benchSelfPlay('auto', Math.max(2, Math.round(seconds)));
-log(`self-play (default training, ${selfPlay.backend}): ${selfPlay.samplesPerSec.toLocaleString()} agent-steps/s (${selfPlay.roundsPerSec.toLocaleString()} rounds/s)`);
+const peer = values.peer ? { python: values.peer, script: values['peer-script']! } : undefined;
+const selfPlay = await benchSelfPlay('auto', Math.max(4, Math.round(4 * seconds)), threads, peer, log);
 
 const gpu = await benchGpu(seconds, log, values['allow-software-gpu']);
 if (!gpu) log('gpu: no GPU backend here, so no gpu.* figures');
 
 const report = {
-  machine,
+  machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
   date: new Date().toISOString(),
   attentionMarket: { ...attentionMarket, ...attentionMarketTensor },
   tradeMarket,

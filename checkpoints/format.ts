@@ -12,6 +12,7 @@
  */
 
 import type * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
 
 /** A named tensor, as `tf.Optimizer.getWeights()` returns them (tfjs does not export the type). */
 export interface NamedTensor {
@@ -21,10 +22,10 @@ export interface NamedTensor {
 
 /** `manifest.format`: what a buddy-gym checkpoint says it is. */
 export const CHECKPOINT_FORMAT = 'buddy-gym-checkpoint';
-/** `manifest.version` written by this build. */
-export const CHECKPOINT_VERSION = 1;
-/** Versions this build reads. */
-export const READABLE_VERSIONS: readonly number[] = [1];
+/** `manifest.version` written by this build: 2 adds `manifestSha256`, the manifest's own hash. */
+export const CHECKPOINT_VERSION = 2;
+/** Versions this build reads (version 1 manifests carry no hash of their own; their fields are still checked). */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export type TensorDtype = 'float32' | 'int32';
 
@@ -79,6 +80,25 @@ export interface Manifest {
   trainer: unknown;
   /** Every file of the folder but manifest.json, by relative path with `/` separators. */
   files: Record<string, ManifestFile>;
+  /** Version 2: `manifestDigest` of everything above, so that an edit of the manifest itself is caught first. */
+  manifestSha256?: string;
+}
+
+/** JSON with the keys of every object sorted and no whitespace: one text per value. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The manifest's own sha256: of its canonical JSON without the `manifestSha256` field (so formatting does not count, any value does). */
+export function manifestDigest(manifest: object): string {
+  const { manifestSha256: _own, ...rest } = manifest as Record<string, unknown>;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
 export type CheckpointErrorCode =
@@ -98,6 +118,10 @@ export type CheckpointErrorCode =
   | 'truncated'
   /** A file's sha256 (or size, when longer) differs from the manifest's. */
   | 'corrupt'
+  /** manifest.json itself was changed after it was written (its manifestSha256 no longer matches). */
+  | 'manifest-changed'
+  /** A field of the manifest is not what the checkpoint's own files, env or trainer say (checked by the trainer's loader). */
+  | 'inconsistent'
   /** A model.json that tfjs cannot rebuild a model from. */
   | 'bad-model'
   /** A refusal while saving: bad policy name, non-JSON trainer state, folder in the way... */

@@ -3,6 +3,8 @@ export {
   CHECKPOINT_VERSION,
   READABLE_VERSIONS,
   CheckpointError,
+  canonicalJson,
+  manifestDigest,
   type CheckpointErrorCode,
   type Manifest,
   type ManifestFile,

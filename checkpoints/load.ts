@@ -19,6 +19,7 @@ import {
   CheckpointError,
   DTYPE_BYTES,
   elementCount,
+  manifestDigest,
   READABLE_VERSIONS,
   TRANSIENT_RE,
   type Manifest,
@@ -72,7 +73,9 @@ const SAFE_REL = /^(?!\/)(?!.*\/\/)(?!.*\/$)(?!(?:.*\/)?\.\.?(?:\/|$))[A-Za-z0-9
 function checkStructure(m: Record<string, unknown>, where: string): Manifest {
   const bad = (what: string): never => fail('bad-manifest', `${where}: ${what}`, where);
   if (typeof m.envId !== 'string' || m.envId === '') bad('"envId" is missing or not a string');
-  if (typeof m.createdAt !== 'string') bad('"createdAt" is missing or not a string');
+  if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt))) bad('"createdAt" is missing or not an ISO 8601 date');
+  if (m.envOptions !== null && m.envOptions !== undefined && !isObject(m.envOptions)) bad('"envOptions" is not an object');
+  if (m.trainer !== null && m.trainer !== undefined && !isObject(m.trainer)) bad('"trainer" is not an object');
   if (!isObject(m.files)) bad('"files" is missing or not an object');
   for (const [rel, f] of Object.entries(m.files as Record<string, unknown>)) {
     if (!SAFE_REL.test(rel)) bad(`file path ${JSON.stringify(rel)} is not a plain relative path inside the folder`);
@@ -161,6 +164,18 @@ async function readManifestOnly(dir: string, expect: ExpectOptions | undefined):
       `${dir} is checkpoint format version ${JSON.stringify(raw.version)}; this build of buddy-gym reads version${READABLE_VERSIONS.length > 1 ? 's' : ''} ${READABLE_VERSIONS.join(', ')}`,
       manifestPath,
     );
+  }
+  if (raw.version >= 2) {
+    // The manifest's own hash first: an edited env id or option must not pass as verified.
+    const recorded = raw.manifestSha256;
+    const actual = manifestDigest(raw);
+    if (recorded !== actual) {
+      fail(
+        'manifest-changed',
+        `${manifestPath} was changed after it was written: its content hashes to ${actual.slice(0, 16)}…, the manifest records ${typeof recorded === 'string' ? `${recorded.slice(0, 16)}…` : 'no manifestSha256'} (restore the file, or train again)`,
+        manifestPath,
+      );
+    }
   }
   const manifest = checkStructure(raw, manifestPath);
   if (expect?.envId !== undefined && manifest.envId !== expect.envId) {

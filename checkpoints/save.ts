@@ -21,6 +21,7 @@ import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
   CheckpointError,
+  manifestDigest,
   type Manifest,
   type NamedTensor,
   type ManifestFile,
@@ -81,7 +82,8 @@ class FolderWriter {
   async writeManifest(manifest: Omit<Manifest, 'files'>): Promise<Manifest> {
     const files: Record<string, ManifestFile> = {};
     for (const k of Object.keys(this.files).sort()) files[k] = this.files[k];
-    const full: Manifest = { ...manifest, files };
+    const unsealed: Manifest = { ...manifest, files };
+    const full: Manifest = { ...unsealed, manifestSha256: manifestDigest(unsealed) };
     await writeFileDurable(join(this.root, 'manifest.json'), `${JSON.stringify(full, null, 2)}\n`);
     return full;
   }

@@ -8,6 +8,7 @@ export { OptionError, ActionError, EnvStateError } from './core/errors.js';
 export { parseOptions, defaults, describeSchema, int, num, oneOf, bool, type OptionSchema, type OptionSpec, type OptionsOf } from './core/options.js';
 export { snapshotKernel, restoreKernel } from './core/snapshot.js';
 export * from './registry.js';
+export * from './server/index.js';
 export * from './attention-market/index.js';
 export * from './trade-market/index.js';
 export * from './persuasion/index.js';

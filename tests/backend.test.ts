@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adamMlpSteps, elementwiseCases, relErr, runOn, T } from './fixtures/backend-compare.js';
@@ -41,6 +43,22 @@ describe('backend names', () => {
 
   it('selectBackend validates its argument', async () => {
     await expect(selectBackend('tpu' as never)).rejects.toThrow(/unknown backend "tpu"/);
+  });
+});
+
+describe("tfjs's greeting", () => {
+  it('is not printed once the project chose the cpu backend (it was, 11 times per test run)', () => {
+    const script = [
+      "import * as tf from '@tensorflow/tfjs';",
+      "import { selectBackend } from './agents/backend/index.ts';",
+      "await selectBackend('cpu');",
+      'tf.tensor1d([1, 2]).dataSync();',
+      "console.error('computed on ' + tf.getBackend());",
+    ].join('\n');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('computed on cpu\n');
   });
 });
 

@@ -82,7 +82,7 @@ describe('single env: bad actions in the goal phase', () => {
     rejects(env, { ...goodGoals(), goal_0: undefined }, /agent "goal_0": expected a Float32Array .* got undefined/);
     // Non-object actions.
     for (const bad of [null, undefined, 5, 'goal_0']) rejects(env, bad, /action of agent "\(all\)": step\(\) needs an object of actions keyed by agent id/);
-    rejects(env, [], /agent "goal_0": missing/);
+    rejects(env, [], /agent "\(all\)": step\(\) needs an object of actions keyed by agent id, got an array/);
     // Nothing changed: a good step now matches a twin env.
     stillIntact(env, 'goal');
   });

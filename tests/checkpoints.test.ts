@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../agents/backend/index.js';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
@@ -18,6 +19,7 @@ import {
   CheckpointStore,
   disposeCheckpoint,
   loadCheckpoint,
+  manifestDigest,
   readManifest,
   restoreOptimizer,
   saveCheckpoint,
@@ -33,7 +35,7 @@ const ENV = 'attention-market-v0';
 let tmp: string;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectBackend('cpu'); // the project's chooser: no tfjs greeting
   tmp = mkdtempSync(join(tmpdir(), 'buddy-gym-ckpt-'));
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -236,10 +238,12 @@ describe('damaged, foreign and missing checkpoints are refused', () => {
     return dir;
   }
 
-  function editManifest(dir: string, edit: (m: Record<string, unknown>) => void): void {
+  /** Edits the manifest and, unless `reseal` is false, records its new hash (so that the later checks are the ones reached). */
+  function editManifest(dir: string, edit: (m: Record<string, unknown>) => void, reseal = true): void {
     const path = join(dir, 'manifest.json');
     const m = JSON.parse(readFileSync(path, 'utf8'));
     edit(m);
+    if (reseal) m.manifestSha256 = manifestDigest(m);
     writeFileSync(path, JSON.stringify(m));
   }
 
@@ -274,7 +278,7 @@ describe('damaged, foreign and missing checkpoints are refused', () => {
     await check(
       damaged((d) => editManifest(d, (m) => (m.version = 999))),
       'version',
-      /format version 999; this build of buddy-gym reads version 1/,
+      /format version 999; this build of buddy-gym reads versions 1, 2/,
     );
     await check(
       damaged((d) => editManifest(d, (m) => (m.envId = 'persuasion-v0'))),
@@ -288,6 +292,11 @@ describe('damaged, foreign and missing checkpoints are refused', () => {
       /not a buddy-gym checkpoint: its manifest\.json says format "keras-checkpoint"/,
     );
     await check(damaged((d) => writeFileSync(join(d, 'manifest.json'), '{"format": "buddy-gym-che')), 'bad-manifest', /manifest\.json is not valid JSON/);
+    await check(
+      damaged((d) => editManifest(d, (m) => (m.envOptions = { rounds: 7 }), false)),
+      'manifest-changed',
+      /manifest\.json was changed after it was written: its content hashes to [0-9a-f]{16}…, the manifest records [0-9a-f]{16}…/,
+    );
     await check(
       damaged((d) => {
         // A model.json that is not a model, with its hash updated so that only the content is wrong.
@@ -307,8 +316,8 @@ describe('damaged, foreign and missing checkpoints are refused', () => {
     await check(random, 'not-a-checkpoint', /has no manifest\.json: not a buddy-gym checkpoint/);
 
     // Distinct codes and distinct messages.
-    expect(seen.size).toBe(9);
-    expect(new Set(seen.values()).size).toBe(9);
+    expect(seen.size).toBe(10);
+    expect(new Set(seen.values()).size).toBe(10);
 
     expect((await refusal(loadCheckpoint(join(tmp, 'no-such-folder')))).code).toBe('not-a-checkpoint');
     expect((await refusal(loadCheckpoint(join(random, 'notes.txt')))).message).toMatch(/is a file, not a checkpoint folder/);
@@ -317,7 +326,7 @@ describe('damaged, foreign and missing checkpoints are refused', () => {
       /checkpoint is for attention-market-v0, expected persuasion-v0/,
     );
     const { summary } = await readManifest(pristine, { envId: ENV });
-    expect(summary).toMatchObject({ envId: ENV, version: 1, step: 2, files: 5, optimizers: [{ name: 'user', className: 'Adam' }] });
+    expect(summary).toMatchObject({ envId: ENV, version: 2, step: 2, files: 5, optimizers: [{ name: 'user', className: 'Adam' }] });
     expect(summary.policies.map((p) => [p.name, p.parameters])).toEqual([
       ['user', 3 * 5 + 5 + 5 * 2 + 2],
       ['goal', 3 * 5 + 5 + 5 * 2 + 2],

@@ -47,8 +47,10 @@ describe.each(GAMES)('buddy-gym train and eval $id', ({ id, options, sides, head
     expect(code).toBe(0);
     expect(summary.env).toBe(id);
     expect(Object.keys(summary.lastIteration.updates).sort()).toEqual([...sides].sort());
-    for (const side of sides) expect(summary.evaluation.some((e) => e.label.startsWith(`trained ${side}`) && Number.isFinite(e.stat.mean))).toBe(true);
-    expect(summary.evaluation.some((e) => e.metric === headline)).toBe(true);
+    for (const side of sides) expect(summary.evaluation.some((e) => e.side === side && !e.label.includes('trained') && Number.isFinite(e.mode.candidate.mean))).toBe(true);
+    const head = summary.evaluation.find((e) => e.metric === headline)!;
+    expect(head.label).toMatch(/ trained/);
+    expect(['better', 'worse', 'tie']).toContain(head.mode.verdict);
     expect(summary.checkpoint).toMatch(/step-0+16$/);
   });
 

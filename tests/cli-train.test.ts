@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Agent, AgentContext } from '../agents/agent.js';
 import { selectBackend } from '../agents/backend/index.js';
@@ -13,13 +13,13 @@ import { AgentActor } from '../training/self-play/actors.js';
 import { AgentActorFromAct } from '../training/self-play/act-adapter.js';
 import { loadAgentModule, parseAgentFlag } from '../training/cli/agent-module.js';
 import type { EvalJson } from '../training/cli/eval.js';
-import { evalSpec } from '../training/cli/eval.js';
+import { evalSpec } from '../training/cli/eval-spec.js';
 import type { InfoJson } from '../training/cli/info.js';
-import { infoSpec } from '../training/cli/info.js';
+import { infoSpec } from '../training/cli/info-spec.js';
 import { captureIO } from '../training/cli/io.js';
 import { runCli } from '../training/cli/program.js';
 import type { TrainSummaryJson } from '../training/cli/train.js';
-import { trainSpec } from '../training/cli/train.js';
+import { trainSpec } from '../training/cli/train-spec.js';
 
 const ID = 'attention-market-v0';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -64,14 +64,18 @@ describe('buddy-gym train', () => {
 
     const out = trained.out;
     expect(out).toMatch(/^attention-market-v0: trained 16 env steps, 2 iterations in all, in [\d.]+ s on cpu/m);
-    expect(out).toMatch(/^last iteration \(2, step 16\)/m);
+    expect(out).toMatch(/^last training iteration \(2, step 16; sampled policies vs their training opponents\)/m);
     expect(out).toMatch(/^ {2}user regret per round \(mean over users\)\s+\d+\.\d{4}$/m);
     expect(out).toMatch(/^last update .*policy loss/m);
     expect(out).toMatch(/^ {2}π_user\s+-?\d/m);
-    expect(out).toMatch(/^evaluation \(2 episodes x 2 copies, seeds from 1000000\)/m);
-    for (const label of ['trained users vs exaggerate goals', 'greedy users vs exaggerate goals', 'goal #0 trained, others honest, vs greedy users', 'goal #0 honest, others honest, vs greedy users']) {
-      expect(out).toMatch(new RegExp(`^ {2}${label}\\s+.*-?\\d+\\.\\d{4}\\s+± (\\d+\\.\\d{4}|n/a)$`, 'm'));
+    expect(out).toMatch(/^evaluation on 4 worlds \(seeds from 1000000\): each trained side deterministic \(mode\),/m);
+    expect(out).toMatch(/^ {2}users against exaggerating goals: regret per user per round, lower is better$/m);
+    expect(out).toMatch(/^ {2}goal #0 among honest goals, against greedy users: utility of goal #0 per round, higher is better$/m);
+    for (const row of ['trained \\(mode\\)', 'trained \\(sampled\\)', 'greedy \\(reference\\)', 'honest \\(reference\\)']) {
+      expect(out).toMatch(new RegExp(`^ {4}${row}\\s+-?\\d+\\.\\d{4}\\s+± (\\d+\\.\\d{4}|n/a)$`, 'm'));
     }
+    expect(out).toMatch(/^ {4}mode vs greedy: (better|worse|tie) \(lower is better; Δ [+−]\d\.\d{4} ± \d\.\d{4}, 95% CI, 4 paired worlds\)$/m);
+    expect(out).toMatch(/^ {4}sampled vs honest: (better|worse|tie) \(higher is better; /m);
     expect(out).toContain(`checkpoint: ${ckpt}`);
     expect(out).toContain(`best: ${join(run, 'checkpoints', 'best')}`);
     expect(out).toContain(`next: npx buddy-gym eval ${ckpt}`);
@@ -88,11 +92,19 @@ describe('buddy-gym train', () => {
     expect(j.checkpoint).toBe(join(out, 'checkpoints', 'step-000000000008'));
     expect(typeof j.lastIteration.metrics.meanRegret).toBe('number');
     expect(Object.keys(j.lastIteration.updates).sort()).toEqual(['goal', 'user']);
-    expect(j.evaluation).toHaveLength(4);
+    // the attention market's two questions: users against exaggerating goals, goal #0 among honest goals
+    expect(j.evaluationWorlds).toBe(4); // --eval-episodes 2 × numEnvs 2
+    expect(j.evaluation.map((e) => [e.side, e.metric, e.reference, e.higherIsBetter])).toEqual([
+      ['user', 'meanRegret', 'greedy', false],
+      ['goal', 'goalReward', 'honest', true],
+    ]);
     for (const e of j.evaluation) {
-      expect(e.stat.n).toBe(2);
-      expect(typeof e.stat.mean).toBe('number');
-      expect(typeof e.stat.ci95).toBe('number');
+      for (const c of [e.mode, e.sampled]) {
+        expect(c.difference.n).toBe(4);
+        expect(typeof c.candidate.mean).toBe('number');
+        expect(['better', 'worse', 'tie']).toContain(c.verdict);
+        expect(c.summary).toMatch(/(higher|lower) is better; Δ [+−]\d\.\d{4} ± \d\.\d{4}, 95% CI, 4 paired worlds/);
+      }
     }
     expect(j.exploitability).toBeNull();
     // Progress (plain lines, no terminal here) on stderr, nothing of it on stdout.
@@ -152,7 +164,7 @@ describe('buddy-gym train', () => {
 
   it.each([
     ['bad JSON', '{"hidden": 8,', /--config \S+bad JSON\.json is not valid JSON/],
-    ['unknown key', '{"hiddn": 8}', /--config \S+unknown key\.json: option "hiddn" = 8 is not allowed: unknown option; the options are steps, numEnvs/],
+    ['unknown key', '{"hiddn": 8}', /--config \S+unknown key\.json: option "hiddn" = 8 is not allowed: unknown option \(did you mean "hidden"\?\); the options are steps, numEnvs/],
     ['out of range', '{"hidden": 2}', /--config \S+out of range\.json: option "hidden" = 2 is not allowed: must be an integer in \[4, 4096\]/],
     ['not an object', '[1, 2]', /--config \S+not an object\.json must hold a JSON object of settings/],
   ])('refuses a --config file with %s, naming the file and the setting (exit 2)', async (name, text, message) => {
@@ -176,7 +188,7 @@ describe('buddy-gym train', () => {
     [['train', ID, '--num-envs', '0'], /--num-envs must be an integer in \[1, 4096\], got "0"/],
     [['train', ID, '--set', 'hidden'], /--set expects key=value, got "hidden"/],
     [['train', ID, '--set', 'colour=red'], /--set: unknown setting "colour"; the settings are steps, numEnvs/],
-    [['train', ID, '--set', 'learningRate=0'], /--set learningRate must be a finite number in \(0, 1\] \(Adam learning rate\), got "0"/],
+    [['train', ID, '--set', 'learningRate=0'], /--set learningRate must be a finite number in \(0, 1\] \(Adam learning rate of every side that learningRateBySide does not name\), got "0"/],
     [['train', ID, '--set', 'steps=8', '--steps', '16'], /--steps and --set steps both set steps; give it once/],
     [['train', ID, '--population', '--set', 'train=user'], /option "population" = true is not allowed: population mode trains both sides/],
     [['train', ID, '--option', 'dim=0'], /--option: .*option "dim" = 0 is not allowed: must be an integer in \[1, 1024\]/],
@@ -314,7 +326,15 @@ describe('agent modules', () => {
     expect(parseAgentFlag('goals=x.mjs')).toEqual({ role: 'goals', path: 'x.mjs' });
     const none = join(tmp, 'no-agent.mjs');
     writeFileSync(none, 'export const x = 1;\n');
-    await expect(loadAgentModule('users', none)).rejects.toThrow(/neither a default export nor an export named "agent" \(it exports x\)/);
+    await expect(loadAgentModule('users', none)).rejects.toThrow(/neither a default export nor an export named "agent" \(read before running it, so none of it ran\)/);
+    // The README's first draft: a script with top-level code and no export. Refused before any of it runs.
+    const script = join(tmp, 'script.mjs');
+    writeFileSync(script, 'globalThis.__scriptRan = true;\nclass Mine { act() { return []; } }\n');
+    await expect(loadAgentModule('users', script)).rejects.toThrow(/neither a default export/);
+    expect((globalThis as { __scriptRan?: boolean }).__scriptRan).toBeUndefined();
+    const star = join(tmp, 'star.mjs');
+    writeFileSync(star, `export * from ${JSON.stringify(pathToFileURL(none).href)};\n`);
+    await expect(loadAgentModule('users', star)).rejects.toThrow(/neither a default export nor an export named "agent" \(it exports x\)/);
     const num = join(tmp, 'number.mjs');
     writeFileSync(num, 'export default 42;\n');
     await expect(loadAgentModule('users', num)).rejects.toThrow(/the default export of .* is a number; export an Agent/);
@@ -366,7 +386,7 @@ describe('buddy-gym info', () => {
     const r = await cli('info', ckpt);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`checkpoint: ${ckpt}`);
-    expect(r.out).toMatch(/^format: buddy-gym-checkpoint v1, written \S+; \d+ files, [\d,]+ bytes, every sha256 verified$/m);
+    expect(r.out).toMatch(/^format: buddy-gym-checkpoint v2, written \S+; \d+ files, [\d,]+ bytes, every sha256 verified \(the manifest's own included\), fields checked against the env$/m);
     expect(r.out).toMatch(/^env: attention-market-v0$/m);
     expect(r.out).toMatch(/^options: rounds=4, users=2, goals=3, dim=4, slots=2, /m);
     expect(r.out).toMatch(/^goal\s+[\d,]+\s+[\d,]+\s+residual-goal, obs \d+, hidden 8x8\s+gaussian/m);
@@ -382,7 +402,7 @@ describe('buddy-gym info', () => {
     const r = await cli('info', ckpt, '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as InfoJson;
-    expect(j).toMatchObject({ path: ckpt, env: ID, format: { name: 'buddy-gym-checkpoint', version: 1 }, files: { verified: true } });
+    expect(j).toMatchObject({ path: ckpt, env: ID, format: { name: 'buddy-gym-checkpoint', version: 2 }, files: { verified: true } });
     expect(j.envOptions.given).toEqual(ENV_OPTIONS);
     expect(j.envOptions.full).toMatchObject({ ...ENV_OPTIONS, creationsPerGoal: 2 });
     expect(j.policies.map((p) => p.name).sort()).toEqual(['goal', 'user']);

@@ -8,15 +8,17 @@ import { presetNames, register, registeredIds } from '../envs/registry.js';
 import { checkSpec } from '../training/cli/check.js';
 import { captureIO } from '../training/cli/io.js';
 import { listSpec } from '../training/cli/list.js';
-import { playCommand, playSpec, type PlaySummaryJson } from '../training/cli/play.js';
+import { playCommand, type PlaySummaryJson } from '../training/cli/play.js';
+import { playSpec } from '../training/cli/play-spec.js';
 import { COMMANDS, runCli } from '../training/cli/program.js';
 
 const ID = 'attention-market-v0';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-function cli(...argv: string[]) {
+/** Runs a command line; play imports its module (and TensorFlow.js) on first use, so every call is awaited. */
+async function cli(...argv: string[]) {
   const io = captureIO();
-  const code = runCli(argv, io);
+  const code = await runCli(argv, io);
   return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n'), stderr: io.stderr };
 }
 
@@ -31,34 +33,34 @@ function tableRows(out: string): Map<string, [number, number]> {
 }
 
 describe('buddy-gym list', () => {
-  it('lists every registered id with agents, phases and its description', () => {
-    const r = cli('list');
+  it('lists every registered id with agents, phases and its description', async () => {
+    const r = await cli('list');
     expect(r.code).toBe(0);
     for (const id of registeredIds()) expect(r.out).toContain(id);
     expect(r.out).toMatch(/attention-market-v0\s+8 goal, 4 user\s+goal -> user\s+User Buddies fill N attention slots/);
   });
 
-  it('prints the options table of one env (as `list <id>` and `list --options <id>`)', () => {
-    const a = cli('list', ID);
+  it('prints the options table of one env (as `list <id>` and `list --options <id>`)', async () => {
+    const a = await cli('list', ID);
     expect(a.code).toBe(0);
     for (const name of Object.keys(attentionMarketSpec.optionSchema)) expect(a.out).toMatch(new RegExp(`^${name}\\s`, 'm'));
     expect(a.out).toMatch(/^slots\s+an integer in \[1, 4096\]\s+3\s+attention slots/m);
     expect(a.out).toMatch(/^feedback\s+one of "click", "rating"\s+"click"/m);
-    expect(cli('list', '--options', ID).out).toBe(a.out);
+    expect((await cli('list', '--options', ID)).out).toBe(a.out);
   });
 
-  it('prints JSON and markdown', () => {
-    const ids = JSON.parse(cli('list', '--json').out) as { id: string; roles: Record<string, number>; phases: string[] }[];
+  it('prints JSON and markdown', async () => {
+    const ids = JSON.parse((await cli('list', '--json')).out) as { id: string; roles: Record<string, number>; phases: string[] }[];
     expect(ids.find((e) => e.id === ID)).toMatchObject({ roles: { goal: 8, user: 4 }, phases: ['goal', 'user'] });
-    const opts = JSON.parse(cli('list', ID, '--json').out) as { name: string; default: unknown }[];
+    const opts = JSON.parse((await cli('list', ID, '--json')).out) as { name: string; default: unknown }[];
     expect(opts.find((o) => o.name === 'rounds')?.default).toBe(32);
-    expect(cli('list', ID, '--markdown').out).toContain('| `dim` | an integer in [1, 1024] | `16` | embedding dimension D |');
+    expect((await cli('list', ID, '--markdown')).out).toContain('| `dim` | an integer in [1, 1024] | `16` | embedding dimension D |');
   });
 });
 
 describe('buddy-gym check', () => {
-  it('checks one env: every check marked, exit 0', () => {
-    const r = cli('check', ID, '--steps', '60', '--seed', '3');
+  it('checks one env: every check marked, exit 0', async () => {
+    const r = await cli('check', ID, '--steps', '60', '--seed', '3');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`${ID} (seed 3, 60 steps)`);
     expect(r.out).toMatch(/✓ determinism/);
@@ -66,8 +68,8 @@ describe('buddy-gym check', () => {
     expect(r.out).toMatch(/\d+ passed, 0 failed/);
   });
 
-  it('checks every env with --all, and marks in ASCII with --ascii', () => {
-    const r = cli('check', '--all', '--steps', '40', '--ascii');
+  it('checks every env with --all, and marks in ASCII with --ascii', async () => {
+    const r = await cli('check', '--all', '--steps', '40', '--ascii');
     expect(r.code).toBe(0);
     let targets = 0;
     for (const id of registeredIds()) {
@@ -80,7 +82,7 @@ describe('buddy-gym check', () => {
     expect(r.out).toContain(`all ${targets} env(s) pass`);
   });
 
-  it('exits 1 and marks the failed check when an env breaks the contract', () => {
+  it('exits 1 and marks the failed check when an env breaks the contract', async () => {
     // An attention market whose rewards are NaN.
     class NaNRewards extends AttentionMarketEnv {
       override step(actions: Parameters<AttentionMarketEnv['step']>[0]): StepResult<ReturnType<AttentionMarketEnv['reset']>['observations'][string]> {
@@ -90,18 +92,18 @@ describe('buddy-gym check', () => {
       }
     }
     register({ ...attentionMarketSpec, id: 'broken-market-v0', createEnv: (o) => new NaNRewards(o) });
-    const r = cli('check', 'broken-market-v0', '--steps', '20');
+    const r = await cli('check', 'broken-market-v0', '--steps', '20');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/✗ rewards finite: .*/);
     expect(r.out).toMatch(/[1-9]\d* failed/);
     expect(r.out).toContain('1 of 1 env(s) FAILED');
-    expect(cli('check', '--all', '--steps', '20').code).toBe(1);
+    expect((await cli('check', '--all', '--steps', '20')).code).toBe(1);
   });
 });
 
 describe('buddy-gym play', () => {
-  it('prints a summary table with every metric and its 95% CI', () => {
-    const r = cli('play', ID, '--goals', 'exaggerate', '--users', 'greedy', '--episodes', '5', '--seed', '1');
+  it('prints a summary table with every metric and its 95% CI', async () => {
+    const r = await cli('play', ID, '--goals', 'exaggerate', '--users', 'greedy', '--episodes', '5', '--seed', '1');
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(r.out).toContain(`${ID}: 5 episodes (seeds 1..5), 32 rounds each`);
@@ -126,11 +128,11 @@ describe('buddy-gym play', () => {
     }
     expect(rows.get('user regret per round (mean over users)')![0]).toBeGreaterThan(0);
     // Same command, same numbers.
-    expect(cli('play', ID, '--goals', 'exaggerate', '--users', 'greedy', '--episodes', '5', '--seed', '1').out).toBe(r.out);
+    expect((await cli('play', ID, '--goals', 'exaggerate', '--users', 'greedy', '--episodes', '5', '--seed', '1')).out).toBe(r.out);
   });
 
-  it('prints the same summary as JSON with --json', () => {
-    const r = cli('play', ID, '--goals', 'exaggerate:4,honest:4', '--users', 'softmax', '--episodes', '4', '--seed', '9', '--json');
+  it('prints the same summary as JSON with --json', async () => {
+    const r = await cli('play', ID, '--goals', 'exaggerate:4,honest:4', '--users', 'softmax', '--episodes', '4', '--seed', '9', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as PlaySummaryJson;
     expect(j).toMatchObject({ env: ID, episodes: 4, seed: 9, rounds: 32, notes: [] });
@@ -148,24 +150,24 @@ describe('buddy-gym play', () => {
     expect(share('exaggerate') + share('honest')).toBeCloseTo(1, 12);
     expect(j.byGoalType.honest.honesty).toEqual({ mean: 0, ci95: 0, n: 4 });
     // The text form shows the same numbers.
-    const text = tableRows(cli('play', ID, '--goals', 'exaggerate:4,honest:4', '--users', 'softmax', '--episodes', '4', '--seed', '9').out);
+    const text = tableRows((await cli('play', ID, '--goals', 'exaggerate:4,honest:4', '--users', 'softmax', '--episodes', '4', '--seed', '9')).out);
     expect(text.get('user regret per round (mean over users)')![0]).toBeCloseTo(j.metrics.meanRegret.mean!, 4);
     expect(text.get('visibility share of honest goals (4, fair 0.500)')![0]).toBeCloseTo(share('honest'), 4);
   });
 
-  it('gives honest goals and oracle users a mean regret of exactly 0, and marks the oracle as cheating', () => {
-    const j = JSON.parse(cli('play', ID, '--goals', 'honest', '--users', 'oracle', '--episodes', '3', '--json').out) as PlaySummaryJson;
+  it('gives honest goals and oracle users a mean regret of exactly 0, and marks the oracle as cheating', async () => {
+    const j = JSON.parse((await cli('play', ID, '--goals', 'honest', '--users', 'oracle', '--episodes', '3', '--json')).out) as PlaySummaryJson;
     expect(j.metrics.meanRegret).toEqual({ mean: 0, ci95: 0, n: 3 });
     expect(j.metrics.meanNormalizedRegret.mean).toBe(0);
     expect(j.users[0]).toMatchObject({ type: 'oracle', cheatingReference: true });
     expect(j.notes.join(' ')).toMatch(/CHEATING REFERENCE/);
-    const text = cli('play', ID, '--goals', 'honest', '--users', 'oracle', '--episodes', '3');
+    const text = await cli('play', ID, '--goals', 'honest', '--users', 'oracle', '--episodes', '3');
     expect(text.out).toMatch(/CHEATING REFERENCE/);
     expect(tableRows(text.out).get('user regret per round (mean over users)')).toEqual([0, 0]);
   });
 
-  it('shows per-type rows for mixed goals and users, with env options', () => {
-    const r = cli('play', ID, '--option', 'goals=6', '--option', 'rounds=8', '--goals', 'exaggerate:2,honest:3,random:1', '--users', 'greedy:2,oracle:2', '--episodes', '2');
+  it('shows per-type rows for mixed goals and users, with env options', async () => {
+    const r = await cli('play', ID, '--option', 'goals=6', '--option', 'rounds=8', '--goals', 'exaggerate:2,honest:3,random:1', '--users', 'greedy:2,oracle:2', '--episodes', '2');
     expect(r.code).toBe(0);
     expect(r.out).toContain('options: goals=6, rounds=8, others default');
     expect(r.out).toContain('8 rounds each');
@@ -181,11 +183,11 @@ describe('buddy-gym play', () => {
     }
   });
 
-  it('prints n/a for the CI of a single episode', () => {
-    const r = cli('play', ID, '--episodes', '1', '--option', 'rounds=2');
+  it('prints n/a for the CI of a single episode', async () => {
+    const r = await cli('play', ID, '--episodes', '1', '--option', 'rounds=2');
     expect(r.code).toBe(0);
     expect(tableRows(r.out).get('normalised regret (0 best set, 1 worst)')![1]).toBeNaN();
-    const j = JSON.parse(cli('play', ID, '--episodes', '1', '--option', 'rounds=2', '--json').out) as PlaySummaryJson;
+    const j = JSON.parse((await cli('play', ID, '--episodes', '1', '--option', 'rounds=2', '--json')).out) as PlaySummaryJson;
     expect(j.metrics.meanRegret.ci95).toBeNull();
   });
 });
@@ -235,8 +237,8 @@ describe('mistakes in the command line: one line naming what is wrong, exit code
     [['play', ID, '--option', 'colour=red'], /option "colour" = "red" is not allowed: unknown option; the options are dim, users/],
     [['play', ID, '--option', 'dim=4', '--option', 'dim=5'], /--option dim is given twice/],
   ];
-  it.each(cases)('%j', (argv, message) => {
-    const r = cli(...argv);
+  it.each(cases)('%j', async (argv, message) => {
+    const r = await cli(...argv);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.stderr).toHaveLength(1);
@@ -245,34 +247,34 @@ describe('mistakes in the command line: one line naming what is wrong, exit code
     expect(r.err).not.toMatch(/\n|\bat .*\(.*:\d+:\d+\)/);
   });
 
-  it('prints the program help on stderr with exit 2 when no command is given', () => {
-    const r = cli();
+  it('prints the program help on stderr with exit 2 when no command is given', async () => {
+    const r = await cli();
     expect(r.code).toBe(2);
     expect(r.err).toContain('Usage:');
   });
 });
 
 describe('--help', () => {
-  it('documents the program and every command', () => {
+  it('documents the program and every command', async () => {
     for (const argv of [['--help'], ['-h'], ['help']]) {
-      const r = cli(...argv);
+      const r = await cli(...argv);
       expect(r.code).toBe(0);
       for (const c of COMMANDS) expect(r.out).toMatch(new RegExp(`^ {2}${c.spec.name}\\s+${c.spec.summary.replace(/[()]/g, '.')}`, 'm'));
     }
-    expect(cli('--version').out).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await cli('--version')).out).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it.each([listSpec, checkSpec, playSpec])('documents every flag of $name', (spec) => {
-    const r = cli(spec.name, '--help');
+  it.each([listSpec, checkSpec, playSpec])('documents every flag of $name', async (spec) => {
+    const r = await cli(spec.name, '--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`buddy-gym ${spec.name}: ${spec.summary}`);
     for (const f of spec.flags) expect(r.out).toMatch(new RegExp(`--${f.name}\\b.*\\S`));
-    expect(cli('help', spec.name).out).toBe(r.out);
-    expect(cli(spec.name, '-h').out).toBe(r.out);
+    expect((await cli('help', spec.name)).out).toBe(r.out);
+    expect((await cli(spec.name, '-h')).out).toBe(r.out);
   });
 
-  it('names every agent of play, the oracle as the cheating reference', () => {
-    const out = cli('play', '--help').out;
+  it('names every agent of play, the oracle as the cheating reference', async () => {
+    const out = (await cli('play', '--help')).out;
     for (const name of ['honest', 'exaggerate', 'random', 'greedy', 'softmax', 'oracle']) expect(out).toMatch(new RegExp(`^ {2}${name}\\s+\\S`, 'm'));
     expect(out).toMatch(/oracle\s+CHEATING REFERENCE/);
   });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chartSeries, CHART_IDS } from '../training/dashboard/charts.js';
+import { CHART_IDS, FIGURE_IDS } from '../training/dashboard/charts.js';
 import { renderPage, uplotAssets } from '../training/dashboard/page.js';
 import { writeReport } from '../training/dashboard/report.js';
 import { startDashboard, type Dashboard } from '../training/dashboard/server.js';
@@ -107,17 +107,6 @@ describe('page', () => {
     const evil = renderPage({ mode: 'static', title: 'x', runs: [{ name: '</script><script>alert(1)</script>', info: {}, events: [] }] });
     expect(evil).not.toContain('</script><script>alert(1)');
   });
-
-  it('groups metrics into the charts (one series per run when several)', () => {
-    const one = chartSeries([{ name: 'a', events: EVENTS }]);
-    const regret = one.find((c) => c.id === 'regret')!;
-    expect(regret.series.map((s) => s.label)).toEqual(['meanRegret', 'welfare']);
-    expect(regret.series[0]).toEqual({ label: 'meanRegret', x: [64, 128], y: [0.5, 0.4] });
-    expect(one.find((c) => c.id === 'losses')!.series.map((s) => s.label)).toEqual(['user policyLoss', 'user valueLoss']);
-    expect(one.find((c) => c.id === 'exploitability')!.series[0].y).toEqual([0.3]);
-    const two = chartSeries([{ name: 'a', events: EVENTS }, { name: 'b', events: EVENTS }]);
-    expect(two.find((c) => c.id === 'regret')!.series.map((s) => s.label)).toEqual(['a meanRegret', 'a welfare', 'b meanRegret', 'b welfare']);
-  });
 });
 
 describe('server', () => {
@@ -204,6 +193,51 @@ describe('server', () => {
     expect((await raw(dash.url, '/', 'GET', { host: `localhost:${dash.port}` })).status).toBe(200);
   });
 
+  it('caps the event streams: past maxStreams a request gets 503 with Retry-After, and a closed stream frees its place', async () => {
+    const d = await startDashboard({ runs: [{ name: 'run-a', dir: runDir }], pollMs: 50, maxStreams: 2 });
+    const u = new URL(d.url);
+    const open = () =>
+      new Promise<{ status: number; retry: unknown; close(): void }>((ok) => {
+        const req = request({ host: u.hostname, port: u.port, path: '/events' }, (res) => {
+          res.resume();
+          ok({ status: res.statusCode ?? 0, retry: res.headers['retry-after'], close: () => req.destroy() });
+        });
+        req.on('error', () => undefined);
+        req.end();
+      });
+    try {
+      const a = await open();
+      const b = await open();
+      const c = await open();
+      expect([a.status, b.status, c.status]).toEqual([200, 200, 503]);
+      expect(c.retry).toBe('5');
+      a.close();
+      await new Promise((r) => setTimeout(r, 100));
+      const again = await open();
+      expect(again.status).toBe(200);
+      b.close();
+      again.close();
+    } finally {
+      await d.close();
+    }
+  });
+
+  it("streams a run's file in chunks: thousands of events, multi-byte characters across chunk boundaries, in order", async () => {
+    const big = join(tmp, 'big-run');
+    mkdirSync(big);
+    const many: TrainEvent[] = Array.from({ length: 3000 }, (_, i) => ({ kind: 'evaluation', time: i, step: i, iteration: i, label: `θ±π ${'é'.repeat(i % 7)}`, metrics: { nashConv: i / 3 } }));
+    writeFileSync(join(big, 'metrics.jsonl'), many.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    expect(readFileSync(join(big, 'metrics.jsonl')).length).toBeGreaterThan(3 * 64 * 1024);
+    const d = await startDashboard({ runs: [{ name: 'big', dir: big }], pollMs: 50 });
+    try {
+      const whole = (t: string) => t.endsWith('\n\n') && (t.match(/^data: \{"run"/gm) ?? []).length >= many.length; // chunks end mid-line
+      const got = dataLines((await readSse(d.url, whole, 20_000)).text);
+      expect(got.map((x) => x.event)).toEqual(many);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('streams a live run from its observable, replaying the past', async () => {
     const { ReplaySubject } = await import('rxjs');
     const live = new ReplaySubject<TrainEvent>(100);
@@ -246,14 +280,16 @@ describe('report', () => {
     expect(html).toContain('<td>greedy</td><td>honest</td>');
   });
 
-  it('buddy-gym report writes <run>/report.html and, with --png, charts/<id>.png', () => {
+  it('buddy-gym report writes <run>/report.html and, with --png and --svg, charts/<figure>.png and .svg', () => {
     const io = captureIO();
-    expect(runCli(['report', runDir, '--png'], io)).toBe(0);
+    expect(runCli(['report', runDir, '--png', '--svg'], io)).toBe(0);
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);
-    for (const id of CHART_IDS) {
+    for (const id of FIGURE_IDS) {
       const png = readFileSync(join(runDir, 'charts', `${id}.png`));
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(readFileSync(join(runDir, 'charts', `${id}.svg`), 'utf8')).toMatch(/^<svg /);
     }
+    expect(readFileSync(join(runDir, 'charts', 'round-metrics.svg'), 'utf8')).toContain('USER REGRET PER ROUND (MEAN OVER USERS)');
   });
 });
 

@@ -33,7 +33,7 @@ import { playEpisode } from '../training/self-play/rollout.js';
 import { Trajectory } from '../training/self-play/trajectory.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectBackend('cpu'); // the project's chooser: no tfjs greeting
 });
 
 /** A small market: P = 6 pool entries, 2 slots, 5 rounds. */

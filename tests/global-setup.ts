@@ -21,7 +21,7 @@ declare module 'vitest' {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SOURCES = ['index.ts', 'envs', 'agents', 'training', 'checkpoints', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
-const OUTPUTS = ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js'];
+const OUTPUTS = ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/dashboard-worker.js'];
 
 function newestSource(path: string): number {
   const full = join(root, path);

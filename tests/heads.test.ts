@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { selectBackend } from '../agents/backend/index.js';
 import {
   CategoricalHead,
   GaussianHead,
@@ -21,7 +22,7 @@ import { Discrete } from '../envs/core/spaces/discrete.js';
 import { Subset } from '../envs/core/spaces/subset.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectBackend('cpu'); // the project's chooser: no tfjs greeting
   await tf.ready();
 });
 

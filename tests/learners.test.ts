@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../agents/backend/index.js';
 import { Policy } from '../agents/policy/policy.js';
 import { CategoricalHead, GaussianHead } from '../agents/policy/heads/index.js';
 import { Rng } from '../envs/core/rng.js';
@@ -11,7 +12,7 @@ import { ReturnScaler } from '../training/learners/return-scaler.js';
 import type { Batch } from '../training/learners/batch.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectBackend('cpu'); // the project's chooser: no tfjs greeting
 });
 
 describe('gae', () => {

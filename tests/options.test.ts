@@ -80,7 +80,7 @@ describe('attention-market-v0 options', () => {
   it('rejects an unknown option, listing the known ones', () => {
     const e = both({ dims: 4 });
     expect(e.option).toBe('dims');
-    expect(e.message).toMatch(/attention-market-v0: option "dims" = 4 is not allowed: unknown option; the options are dim, users, goals/);
+    expect(e.message).toMatch(/attention-market-v0: option "dims" = 4 is not allowed: unknown option \(did you mean "dim"\?\); the options are dim, users, goals/);
     expect(e.message).toContain('goalReward');
   });
 
@@ -154,9 +154,9 @@ describe('attention-market-v0 options', () => {
     expect(e.message).toMatch(/option "dim" = null/);
     e = both('big');
     expect(e.option).toBe('(options)');
-    expect(e.message).toMatch(/options must be an object/);
+    expect(e.message).toMatch(/options must be a plain object like \{ dim: \.\.\. \}, got the string "big"/);
     e = both([1, 2]);
-    expect(e.message).toMatch(/options must be an object/);
+    expect(e.message).toMatch(/options must be a plain object like \{ dim: \.\.\. \}, got an array/);
   });
 
   it('rejects a ridge state too large for memory, naming dim', () => {
@@ -173,7 +173,7 @@ describe('attention-market-v0 options', () => {
   it('an unknown env id lists the registered ids', () => {
     const ids = registeredIds();
     expect(ids).toContain(ID);
-    expect(() => make('attention-market-v9')).toThrow(/unknown env id "attention-market-v9"; registered ids: /);
+    expect(() => make('attention-market-v9')).toThrow(/unknown env id "attention-market-v9" \(did you mean "attention-market-v0"\?\); registered ids: /);
     try {
       make('nope-v0');
       expect.fail('no error');
@@ -277,9 +277,9 @@ describe('attention-market-v0 reset options', () => {
     expect(e.option).toBe('preference');
     expect(e.message).toMatch(/option "preference" = .* unknown reset option; the reset options are preferences, grounded/);
     e = resetError([prefs]);
-    expect(e.message).toMatch(/reset options must be an object/);
+    expect(e.message).toMatch(/reset options must be a plain object \{ preferences\?, grounded\? \}, got an array/);
     e = resetError(3);
-    expect(e.message).toMatch(/reset options must be an object/);
+    expect(e.message).toMatch(/reset options must be a plain object \{ preferences\?, grounded\? \}, got the number 3/);
   });
 
   it('rejects a bad reset seed', () => {

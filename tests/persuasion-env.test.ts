@@ -596,7 +596,7 @@ describe('bad input is rejected, naming what is wrong, and changes nothing', () 
     expect(() => make(EMERGENT_ALIGNMENT_ID, { response: 'greedy' })).toThrow(/"bayes", "quantal"/);
     expect(() => make(EMERGENT_ALIGNMENT_ID, { ties: 'last' })).toThrow(/"providers", "first"/);
     expect(() => make(EMERGENT_ALIGNMENT_ID, { selection: 'best-after-evaluation', evaluationRounds: 32, rounds: 32 })).toThrow(/option "evaluationRounds" = 32.*below rounds = 32/);
-    expect(() => make(EMERGENT_ALIGNMENT_ID, { personalised: true })).toThrow(/unknown option; the options are .*personalized/);
+    expect(() => make(EMERGENT_ALIGNMENT_ID, { personalised: true })).toThrow(/unknown option \(did you mean "personalized"\?\); the options are .*personalized/);
     expect(() => make(EMERGENT_ALIGNMENT_ID, { rounds: 2.5 })).toThrow(/option "rounds"/);
   });
 

@@ -1,6 +1,9 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { FRAME_COLOR, SERIES_COLORS, TEXT_COLOR, crc32, formatTick, renderChartPng, type Chart } from '../training/dashboard/png.js';
+import { runFigures } from '../training/dashboard/charts.js';
+import { layoutFigure, niceTicks, renderFigurePng, renderFigureSvg, type Figure } from '../training/dashboard/figure.js';
+import { crc32, formatTick } from '../training/dashboard/png.js';
+import type { TrainEvent } from '../training/metrics/events.js';
 
 /** CRC-32 written out bit by bit, independent of the table-driven one under test. */
 function refCrc(bytes: Uint8Array): number {
@@ -19,7 +22,7 @@ interface Decoded {
   pixel(x: number, y: number): [number, number, number, number];
 }
 
-/** A small PNG decoder for what renderChartPng writes: 8-bit RGBA, no interlace, filter 0. */
+/** A small PNG decoder for what renderFigurePng writes: 8-bit RGBA, no interlace, filter 0. */
 function decode(png: Buffer): Decoded {
   expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   let off = 8;
@@ -59,138 +62,89 @@ function decode(png: Buffer): Decoded {
   };
 }
 
-const same = (p: readonly number[], c: readonly number[]) => p[0] === c[0] && p[1] === c[1] && p[2] === c[2];
+const steps = Array.from({ length: 20 }, (_, i) => (i + 1) * 512);
+/** regret near 0.4 and welfare near 2: on one shared axis regret would be a flat line. */
+const figure: Figure = {
+  title: 'attention-market-v0: round metrics',
+  xLabel: 'env steps',
+  panels: [
+    { title: 'user regret per round', series: [{ label: 'meanRegret', x: steps, y: steps.map((_, i) => 0.45 - (0.07 * i) / 19) }] },
+    { title: 'user welfare per round', series: [{ label: 'welfare', x: steps, y: steps.map((_, i) => 2 + 0.01 * Math.sin(i)) }] },
+    { title: 'approx. KL', series: [{ label: 'user', x: steps, y: steps.map(() => 0.01) }, { label: 'goal', x: steps, y: steps.map((_, i) => 0.02 + 0.001 * i) }] },
+    { title: 'nothing yet', series: [] },
+  ],
+};
 
-/** The plot frame: the longest run of frame-coloured pixels on the first row that has one, etc. */
-function frame(img: Decoded): { x0: number; y0: number; x1: number; y1: number } {
-  const midY = Math.floor(img.height / 2);
-  const xsOnMid: number[] = [];
-  for (let x = 0; x < img.width; x++) if (same(img.pixel(x, midY), FRAME_COLOR)) xsOnMid.push(x);
-  const x0 = Math.min(...xsOnMid);
-  const x1 = Math.max(...xsOnMid);
-  const midX = Math.floor((x0 + x1) / 2);
-  const ysOnMid: number[] = [];
-  for (let y = 0; y < img.height; y++) if (same(img.pixel(midX, y), FRAME_COLOR)) ysOnMid.push(y);
-  return { x0, x1, y0: Math.min(...ysOnMid), y1: Math.max(...ysOnMid) };
-}
+type Prim = ReturnType<typeof layoutFigure>['primitives'][number];
+const texts = (ps: readonly Prim[]) => ps.filter((p): p is Extract<Prim, { kind: 'text' }> => p.kind === 'text').map((p) => p.text);
 
-/** Pixels of the colour strictly inside the frame. */
-function pixelsOf(img: Decoded, color: readonly number[]): [number, number][] {
-  const f = frame(img);
-  const out: [number, number][] = [];
-  for (let y = f.y0 + 1; y < f.y1; y++) for (let x = f.x0 + 1; x < f.x1; x++) if (same(img.pixel(x, y), color)) out.push([x, y]);
-  return out;
-}
+describe('figures (small multiples)', () => {
+  const layout = layoutFigure(figure);
+  const lines = layout.primitives.filter((p): p is Extract<Prim, { kind: 'polyline' }> => p.kind === 'polyline');
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-describe('renderChartPng', () => {
-  it('writes a valid PNG (signature, IHDR, IDAT, IEND, CRCs) of the default and the asked size', () => {
-    const chart: Chart = { title: 'Regret', series: [{ label: 'user', x: [0, 1, 2], y: [3, 1, 2] }] };
-    const a = decode(renderChartPng(chart));
-    expect([a.width, a.height]).toEqual([640, 320]);
-    expect(a.chunks).toEqual(['IHDR', 'IDAT', 'IEND']);
-    const b = decode(renderChartPng(chart, { width: 300, height: 150 }));
-    expect([b.width, b.height]).toEqual([300, 150]);
-    expect(b.pixel(0, 0)).toEqual([255, 255, 255, 255]);
+  it('writes a valid PNG of the layout size, and an SVG of the same layout', () => {
+    const img = decode(renderFigurePng(figure));
+    expect([img.width, img.height]).toEqual([layout.width, layout.height]);
+    expect(img.chunks).toEqual(['IHDR', 'IDAT', 'IEND']);
+    const svg = renderFigureSvg(figure);
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+"/);
+    expect(svg).toContain('<title>attention-market-v0: round metrics</title>');
+    expect(svg.match(/<polyline /g)).toHaveLength(lines.length);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
   });
 
+  it('gives each panel its own y-axis: regret near 0.4 spans its plot as welfare near 2 spans its own', () => {
+    const [regret, welfare] = lines;
+    const spread = (l: typeof regret) => Math.max(...l.points.map((p) => p[1])) - Math.min(...l.points.map((p) => p[1]));
+    const height = (l: typeof regret) => l.clip.y1 - l.clip.y0;
+    expect(spread(regret) / height(regret)).toBeGreaterThan(0.6);
+    expect(spread(welfare)).toBeGreaterThan(5); // 0.02 of variation is visible in its own panel
+    expect(regret.clip).not.toEqual(welfare.clip);
+  });
+
+  it('has round ticks with gridlines, the metric as each title, "env steps" on every x-axis, a legend for several series, "no data" when empty', () => {
+    const t = texts(layout.primitives);
+    for (const title of ['USER REGRET PER ROUND', 'USER WELFARE PER ROUND', 'APPROX. KL', 'NOTHING YET']) expect(t).toContain(title);
+    expect(t.filter((x) => x === 'ENV STEPS')).toHaveLength(4);
+    expect(t).toContain('NO DATA');
+    expect(t).toEqual(expect.arrayContaining(['USER', 'GOAL']));
+    for (const tick of ['0.38', '0.4', '0.42', '0.44', '0.46']) expect(t).toContain(tick);
+    const grid = layout.primitives.filter((p) => p.kind === 'line' && p.color[0] === 228);
+    expect(grid.length).toBeGreaterThan(12);
+  });
+
+  it('breaks a line at NaN or infinite points', () => {
+    const l = layoutFigure({ title: 't', xLabel: 'x', panels: [{ title: 'p', series: [{ label: 'a', x: [1, 2, 3, 4, 5], y: [1, 2, NaN, 4, Infinity] }] }] });
+    const polys = l.primitives.filter((p) => p.kind === 'polyline');
+    expect(polys.map((p) => (p.kind === 'polyline' ? p.points.length : 0))).toEqual([2, 1]);
+  });
+
+  it('picks round ticks', () => {
+    expect(niceTicks(0.38, 0.45).ticks).toEqual([0.38, 0.4, 0.42, 0.44, 0.46]);
+    expect(niceTicks(0, 16384, 5).ticks).toEqual([0, 5000, 10000, 15000, 20000]);
+    expect(niceTicks(2, 2).ticks.length).toBeGreaterThan(1);
+  });
+});
+
+describe("a run's figures", () => {
+  const ev = (i: number, metrics: Record<string, number>): TrainEvent => ({ kind: 'episode', time: i, step: i * 64, iteration: i, metrics });
+
+  it("trade-market panels carry trade-market titles; persuasion's per-round records get none", () => {
+    const trade = runFigures([ev(1, { priceError: 0.1, excessDemand: 0.2 }), ev(2, { priceError: 0.05, excessDemand: 0.1 })], 'trade-market-v0');
+    const titles = trade.find((f) => f.id === 'round-metrics')!.figure.panels.map((p) => p.title);
+    expect(titles).toEqual(['relative price error |p - p*| / p*', 'excess demand sum (demand - supply)']);
+    expect(texts(layoutFigure(trade[0].figure).primitives).join(' ')).not.toMatch(/REGRET|VISIBILITY/);
+    const persuasion = runFigures([ev(1, { userType: 1, gap: 0.2, consulted: -1 })], 'emergent-alignment-v0');
+    expect(persuasion[0].figure.panels.map((p) => p.title)).toEqual(["user's gap V* - utility"]);
+    // With no evaluation events, the evaluations figure says so rather than showing an empty frame.
+    expect(texts(layoutFigure(persuasion.find((f) => f.id === 'evaluations')!.figure).primitives)).toContain('NO DATA');
+  });
+});
+
+describe('PNG encoding', () => {
   it('implements the standard CRC-32', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
     expect(crc32(new Uint8Array(0))).toBe(0);
-  });
-
-  it('draws a constant series as a horizontal line in the middle row of the plot, across its width', () => {
-    const img = decode(renderChartPng({ title: 'flat', series: [{ label: 'c', x: range(20), y: range(20).map(() => 0.25) }] }));
-    const f = frame(img);
-    const pts = pixelsOf(img, SERIES_COLORS[0]!);
-    const rows = new Set(pts.map(([, y]) => y));
-    expect(rows.size).toBe(1);
-    const row = [...rows][0]!;
-    expect(Math.abs(row - (f.y0 + f.y1) / 2)).toBeLessThanOrEqual(1);
-    const xs = pts.map(([x]) => x);
-    expect(Math.min(...xs)).toBe(f.x0 + 1);
-    expect(Math.max(...xs)).toBe(f.x1 - 1);
-    expect(pts.length).toBe(f.x1 - f.x0 - 1); // continuous
-  });
-
-  it('places each series at its value: y = const at the right row between the others, a rising line from bottom-left to top-right', () => {
-    const x = range(11);
-    const img = decode(
-      renderChartPng({
-        title: 'two',
-        series: [
-          { label: 'rise', x, y: x.map((v) => v * 10) }, // 0..100
-          { label: 'quarter', x, y: x.map(() => 25) },
-        ],
-      }),
-    );
-    const f = frame(img);
-    const rise = pixelsOf(img, SERIES_COLORS[0]!);
-    const flat = pixelsOf(img, SERIES_COLORS[1]!);
-    // The rising line starts at the inner bottom-left corner and ends at the inner top-right one.
-    expect(rise).toContainEqual([f.x0 + 1, f.y1 - 1]);
-    expect(rise).toContainEqual([f.x1 - 1, f.y0 + 1]);
-    // y = 25 on a 0..100 axis: a quarter of the way up the inner height.
-    const expectedRow = Math.round(f.y1 - 1 - 0.25 * (f.y1 - 1 - (f.y0 + 1)));
-    const flatRows = new Set(flat.map(([, y]) => y));
-    expect([...flatRows]).toEqual([expectedRow]);
-    // Legend swatches sit below the frame in the series colours.
-    let swatches = 0;
-    for (let y = f.y1 + 1; y < img.height; y++) for (let xx = 0; xx < img.width; xx++) if (same(img.pixel(xx, y), SERIES_COLORS[1]!)) swatches++;
-    expect(swatches).toBeGreaterThan(0);
-  });
-
-  it('draws tick labels and the title as text', () => {
-    const img = decode(renderChartPng({ title: 'Losses', series: [{ label: 'policy', x: [0, 1e6], y: [-0.5, 2] }] }));
-    let text = 0;
-    for (let y = 0; y < 16; y++) for (let x = 0; x < img.width; x++) if (same(img.pixel(x, y), TEXT_COLOR)) text++;
-    expect(text).toBeGreaterThan(20); // the title
-    const f = frame(img);
-    let left = 0;
-    for (let y = f.y0; y <= f.y1; y++) for (let x = 0; x < f.x0 - 2; x++) if (same(img.pixel(x, y), TEXT_COLOR)) left++;
-    expect(left).toBeGreaterThan(10); // the y labels
-  });
-
-  it('draws an empty frame with the title for no series, empty series, or only NaN points', () => {
-    for (const series of [[], [{ label: 'a', x: [], y: [] }], [{ label: 'a', x: [0, 1, NaN], y: [NaN, NaN, 2] }]]) {
-      const img = decode(renderChartPng({ title: 'Empty chart', series }));
-      const f = frame(img);
-      expect(f.x1 - f.x0).toBeGreaterThan(img.width / 2);
-      expect(f.y1 - f.y0).toBeGreaterThan(img.height / 2);
-      for (const c of SERIES_COLORS) expect(pixelsOf(img, c)).toEqual([]);
-      let title = 0;
-      for (let y = 0; y < 16; y++) for (let x = 0; x < img.width; x++) if (same(img.pixel(x, y), TEXT_COLOR)) title++;
-      expect(title).toBeGreaterThan(20);
-    }
-  });
-
-  it('skips NaN and infinite points, breaking the line there', () => {
-    const x = range(21);
-    const y = x.map((v) => (v === 10 ? NaN : v === 11 ? Infinity : 1));
-    // A second series sets the y axis so the line is not in the middle by accident.
-    const img = decode(renderChartPng({ title: 'gaps', series: [{ label: 's', x, y }, { label: 't', x: [0, 20], y: [0, 2] }] }));
-    const f = frame(img);
-    const pts = pixelsOf(img, SERIES_COLORS[0]!);
-    expect(new Set(pts.map(([, yy]) => yy)).size).toBe(1);
-    const xs = new Set(pts.map(([xx]) => xx));
-    const at = (v: number) => Math.round(f.x0 + 1 + (v / 20) * (f.x1 - 1 - (f.x0 + 1)));
-    expect(xs.has(at(9))).toBe(true);
-    expect(xs.has(at(12))).toBe(true);
-    for (let xx = at(9) + 1; xx < at(12); xx++) expect(xs.has(xx), `gap at x=${xx}`).toBe(false);
-    // NaN x values are skipped too.
-    const img2 = decode(renderChartPng({ title: 'nan x', series: [{ label: 's', x: [0, NaN, 2], y: [0, 5, 1] }] }));
-    expect(pixelsOf(img2, SERIES_COLORS[0]!).length).toBeGreaterThan(0);
-  });
-
-  it('rejects bad options and bad charts', () => {
-    const chart: Chart = { title: 't', series: [] };
-    for (const opts of [{ width: 0 }, { width: -5 }, { width: 100.5 }, { height: NaN }, { height: 10 }, { width: 100_000 }, { width: '640' as unknown as number }]) {
-      expect(() => renderChartPng(chart, opts), JSON.stringify(opts)).toThrow(/width|height/);
-    }
-    expect(() => renderChartPng({ title: 't', series: [{ label: 'a', x: [1, 2], y: [1] }] })).toThrow(/2 x values but 1 y/);
-    expect(() => renderChartPng({ title: 't', series: null as unknown as [] })).toThrow(/series/);
-    expect(() => renderChartPng({ title: 3 as unknown as string, series: [] })).toThrow(/title/);
   });
 
   it('formats tick labels compactly', () => {

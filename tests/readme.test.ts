@@ -116,4 +116,14 @@ describe("README.md's TypeScript examples", () => {
     expect(shown!.body.split('\n')[0]).toBe(out.split('\n')[0]);
     for (const [name, value] of regret(shown!.body)) expect(Math.abs(got.get(name)! - value), name).toBeLessThan(0.02);
   });
+
+  it('the custom agent is also an --agent module: play runs its class and none of its script part', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['bin/buddy-gym.js', 'play', 'attention-market-v0', '--goals', 'exaggerate', '--agent', `users=${files['custom-agent']}`, '--episodes', '2', '--json'],
+      { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, VITEST: '', VITEST_WORKER_ID: '', NODE_OPTIONS: '' } },
+    );
+    const j = JSON.parse(out) as { users: { type: string }[] }; // the script part would have printed its table first
+    expect(j.users.map((u) => u.type)).toEqual(['click-memory']);
+  });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../agents/backend/index.js';
 import { restoreTrainer, saveTrainer } from '../training/run.js';
 import { MetricBus } from '../training/metrics/bus.js';
 import type { TrainEvent } from '../training/metrics/events.js';
@@ -31,7 +32,7 @@ const settle = () => new Promise((r) => setImmediate(r));
 
 let dir: string;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectBackend('cpu'); // the project's chooser: no tfjs greeting
   dir = mkdtempSync(join(tmpdir(), 'buddy-selfplay-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

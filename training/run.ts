@@ -1,6 +1,7 @@
 import { selectBackend, type BackendName, type BackendReport } from '../agents/backend/index.js';
 import { Policy } from '../agents/policy/policy.js';
-import { CheckpointStore, disposeCheckpoint, loadCheckpoint, restoreOptimizer, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
+import { CheckpointError, CheckpointStore, disposeCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointContents } from '../checkpoints/index.js';
+import { checkOptimizerState, checkPolicyModel, checkTrainerState } from './checkpoint-check.js';
 import { MetricBus } from './metrics/bus.js';
 import { attachSinks } from './metrics/sinks/attach.js';
 import { Population } from './population/index.js';
@@ -12,15 +13,23 @@ export interface TrainRunOptions {
   envOptions?: unknown;
   /** Settings (validated); with `resume`, only `steps` may differ from the checkpoint's. */
   config?: Partial<TrainConfig>;
-  backend?: BackendName;
+  /** A backend name to select, or the report of one the caller already selected. */
+  backend?: BackendName | BackendReport;
   /** Run folder: metrics.jsonl, metrics/*.csv, checkpoints/. */
   out: string;
   /** A checkpoint folder to continue from. */
   resume?: string;
   quiet?: boolean;
+  /** Also write a TensorBoard event file into the run folder. */
+  tensorboard?: boolean;
   /** Where progress goes (default stderr). */
   progress?: NodeJS.WritableStream;
   bus?: MetricBus;
+  /**
+   * Ends the run early: once it aborts, the iteration under way finishes, a checkpoint is
+   * saved and the run returns with `interrupted` set (train's Ctrl-C).
+   */
+  stop?: AbortSignal;
 }
 
 export interface TrainRunResult {
@@ -29,13 +38,22 @@ export interface TrainRunResult {
   /** The last checkpoint written (the run's final state). */
   checkpoint: string;
   best: string | null;
+  /** Whether `stop` ended the run before its step budget. */
+  interrupted: boolean;
 }
+
+/**
+ * One turn of the event loop: iterate() is synchronous, so without it the metric sinks
+ * (delivered by setImmediate), the dashboard and signal handlers would wait for the next
+ * checkpoint save.
+ */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Everything a checkpoint of this trainer holds: both policies, their optimisers,
  * population snapshots (as models made for the save: call `dispose` after it), the trainer JSON.
  */
-export function checkpointContents(trainer: SelfPlayTrainer): { contents: CheckpointContents; dispose(): void } {
+export async function checkpointContents(trainer: SelfPlayTrainer): Promise<{ contents: CheckpointContents; dispose(): void }> {
   const policies: CheckpointContents['policies'] = {};
   for (const side of trainer.sides) policies[side] = { spec: trainer.policies[side].spec, model: trainer.policies[side].model };
   const snapshots: Policy[] = [];
@@ -50,15 +68,19 @@ export function checkpointContents(trainer: SelfPlayTrainer): { contents: Checkp
       }
     }
   }
+  const optimizers = await Promise.all(trainer.sides.map((side) => trainer.learners[side].exportOptimizer()));
   return {
     contents: {
       envId: trainer.envId,
       envOptions: trainer.envOptions ?? {},
       policies,
-      optimizers: Object.fromEntries(trainer.sides.map((side) => [side, trainer.learners[side].optimizer])),
+      optimizers: Object.fromEntries(trainer.sides.map((side, i) => [side, optimizers[i].optimizer])),
       trainer: trainer.state(),
     },
-    dispose: () => snapshots.forEach((p) => p.dispose()),
+    dispose: () => {
+      snapshots.forEach((p) => p.dispose());
+      for (const o of optimizers) if (o.owned) o.optimizer.dispose();
+    },
   };
 }
 
@@ -66,21 +88,35 @@ export function checkpointContents(trainer: SelfPlayTrainer): { contents: Checkp
 export async function restoreTrainer(dir: string, steps: number | undefined, bus: MetricBus, envId?: string): Promise<SelfPlayTrainer> {
   const loaded = await loadCheckpoint(dir, envId ? { envId } : undefined);
   try {
+    // Every field against the env, the settings and the files, before a trainer is built from them.
+    checkTrainerState(loaded.manifest, loaded.path);
+    for (const [name, p] of Object.entries(loaded.policies)) checkPolicyModel(name, p.spec, p.model, loaded.path);
     const state = loaded.trainer as TrainerState;
     const config = parseTrainConfig({ ...state.config, steps: steps ?? state.config.steps }, 'resumed train config');
     const trainer = new SelfPlayTrainer(loaded.manifest.envId, state.envOptions, config, bus);
-    for (const side of trainer.sides) {
-      trainer.policies[side].model.setWeights(loaded.policies[side].model.getWeights());
-      await restoreOptimizer(trainer.learners[side].optimizer, loaded, side);
-    }
-    trainer.restoreState(state);
-    if (trainer.population && state.population) {
-      const pop = Population.fromJSON<Float32Array[]>(state.population, (side, id) => {
-        const model = loaded.policies[`${side}@${id}`]?.model;
-        if (!model) throw new Error(`checkpoint ${dir} lacks the population snapshot ${side}@${id}`);
-        return model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
-      });
-      trainer.replacePopulation(pop);
+    try {
+      for (const side of trainer.sides) {
+        checkOptimizerState(side, loaded.manifest.optimizers[side], trainer.policies[side].model, loaded.path);
+        trainer.policies[side].setWeights(loaded.policies[side].model.getWeights().map((w) => w.dataSync() as Float32Array));
+        await trainer.learners[side].restoreOptimizer(loaded, side);
+      }
+      trainer.restoreState(state);
+      if (trainer.population && state.population) {
+        let pop: Population<Float32Array[]>;
+        try {
+          pop = Population.fromJSON<Float32Array[]>(state.population, (side, id) => {
+            const model = loaded.policies[`${side}@${id}`]?.model;
+            if (!model) throw new RangeError(`the population snapshot ${side}@${id} has no policy`);
+            return model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+          });
+        } catch (e) {
+          throw new CheckpointError('inconsistent', `${loaded.path}: trainer.population is not valid: ${(e as Error).message}`);
+        }
+        trainer.replacePopulation(pop);
+      }
+    } catch (e) {
+      trainer.dispose();
+      throw e;
     }
     return trainer;
   } finally {
@@ -95,39 +131,46 @@ export async function restoreTrainer(dir: string, steps: number | undefined, bus
  */
 export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const bus = o.bus ?? new MetricBus();
-  const backend = await selectBackend(o.backend ?? 'auto');
+  const backend = typeof o.backend === 'object' ? o.backend : await selectBackend(o.backend ?? 'auto');
   const trainer = o.resume
     ? await restoreTrainer(o.resume, o.config?.steps, bus, o.envId)
     : new SelfPlayTrainer(o.envId, o.envOptions ?? {}, parseTrainConfig(o.config ?? {}), bus);
-  const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps });
+  const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps, tensorboard: o.tensorboard });
   // With the backend: where episodes are played (the tensor env on a GPU, else the VecEnv).
   bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: backendReasons(backend), rollouts: trainer.rollout.reason });
-  const best = trainer.profile.best;
+  const best = trainer.best;
   const store = new CheckpointStore(o.out, { keepLast: trainer.config.keepLast, bestMetric: best.metric, higherIsBetter: best.higherIsBetter });
   let checkpoint = o.resume ?? '';
   const save = async () => {
-    const c = checkpointContents(trainer);
-    const { path, isBest } = await store.save(trainer.step, c.contents, { [best.metric]: trainer.summary[best.metric] ?? Number.NaN }).finally(c.dispose);
+    const c = await checkpointContents(trainer);
+    const { path, isBest } = await store.save(trainer.step, c.contents, { [best.metric]: trainer.bestValue() }).finally(c.dispose);
     checkpoint = path;
     bus.emit({ kind: 'checkpoint', iteration: trainer.iteration, step: trainer.step, path, best: isBest });
   };
+  let interrupted = false;
+  let savedStep = o.resume ? trainer.step : -1; // the trainer's step at the last checkpoint
   try {
-    while (!trainer.done) {
+    await nextTurn(); // the backend line shows before the first iteration
+    while (!trainer.done && !(interrupted = o.stop?.aborted === true)) {
       trainer.iterate();
-      if (trainer.iteration % trainer.config.checkpointEvery === 0 || trainer.done) await save();
+      if (trainer.iteration % trainer.config.checkpointEvery === 0 || trainer.done) {
+        await save();
+        savedStep = trainer.step;
+      }
+      await nextTurn();
     }
-    if (!checkpoint) await save();
-    bus.emit({ kind: 'done', iteration: trainer.iteration, step: trainer.step, summary: trainer.summary });
+    if (!checkpoint || (interrupted && savedStep !== trainer.step)) await save();
+    if (!interrupted) bus.emit({ kind: 'done', iteration: trainer.iteration, step: trainer.step, summary: trainer.summary });
   } finally {
     bus.complete();
     await sinks.done.catch(() => undefined);
   }
-  return { trainer, backend, checkpoint, best: store.best()?.path ?? null };
+  return { trainer, backend, checkpoint, best: store.best()?.path ?? null, interrupted };
 }
 
 /** Saves the trainer's state as one checkpoint folder (outside a run's store). */
 export async function saveTrainer(trainer: SelfPlayTrainer, dir: string): Promise<void> {
-  const c = checkpointContents(trainer);
+  const c = await checkpointContents(trainer);
   await saveCheckpoint(dir, c.contents).finally(c.dispose);
 }
 

@@ -1,4 +1,4 @@
-export { BACKEND_NAMES, isBackendName, parseBackendName, installHint, type BackendName, type ConcreteBackendName } from './names.js';
+export { BACKEND_NAMES, BackendUnavailableError, isBackendName, parseBackendName, installHint, type BackendName, type ConcreteBackendName } from './names.js';
 export {
   selectBackend,
   formatBackendReport,

@@ -13,6 +13,21 @@ export function isBackendName(value: unknown): value is BackendName {
   return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
 }
 
+/**
+ * A backend named on the command line (or by a caller) that cannot start here: a missing
+ * optional package, no GPU. A fact about this machine, not a crash: the CLI reports it as
+ * one line with exit code 2.
+ */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+  constructor(
+    readonly backend: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** `value` as a BackendName, or an error that names the value and lists the allowed names. */
 export function parseBackendName(value: unknown): BackendName {
   if (isBackendName(value)) return value;

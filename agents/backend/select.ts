@@ -17,7 +17,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { installHint, parseBackendName, type BackendName, type ConcreteBackendName } from './names.js';
+import { BackendUnavailableError, installHint, parseBackendName, type BackendName, type ConcreteBackendName } from './names.js';
 import { patchWasmKernels } from './wasm-kernels.js';
 import { patchWebgpuKernels } from './webgpu-kernels.js';
 import { patchWebgpuReadSync, trackDawnImmediates } from './webgpu-readsync.js';
@@ -337,12 +337,23 @@ async function smokeTest(): Promise<string | null> {
 }
 
 /**
+ * tfjs's cpu backend greets Node users on its first tensor with "Hi, looks like you are
+ * running TensorFlow.js in Node.js ... install our node backend". Here the backend is chosen
+ * on purpose and the run's first line says which and why, so the greeting is marked as given.
+ */
+export function silenceCpuGreeting(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu !== null && cpu.firstUse === true) cpu.firstUse = false;
+}
+
+/**
  * Makes `name` (or, for 'auto', the first of AUTO_ORDER that works) the current tfjs backend
  * and reports what was tried. Throws when a named backend cannot start, saying why and what
  * to install.
  */
 export async function selectBackend(name: BackendName, opts: SelectBackendOptions = {}): Promise<BackendReport> {
   const requested = parseBackendName(name);
+  silenceCpuGreeting();
   const candidates = requested === 'auto' ? AUTO_ORDER : [requested];
   const attempts: BackendAttempt[] = [];
   for (const candidate of candidates) {
@@ -360,10 +371,10 @@ export async function selectBackend(name: BackendName, opts: SelectBackendOption
     }
     if (requested !== 'auto') {
       const hint = outcome.hint ?? (/not installed$/.test(outcome.reason) ? installHint(candidate) : '');
-      throw new Error(`backend '${candidate}' is not available: ${outcome.reason}${hint ? `; to use it: ${hint}` : ''}`);
+      throw new BackendUnavailableError(candidate, `backend '${candidate}' is not available: ${outcome.reason}${hint ? `; to use it: ${hint}` : ''}`);
     }
   }
-  throw new Error(`no backend could be started: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
+  throw new BackendUnavailableError('auto', `no backend could be started: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
 }
 
 /**

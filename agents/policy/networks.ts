@@ -8,13 +8,13 @@ import { SliceFeatures, StateIndependentLogStd } from './layers.js';
  */
 export type NetworkSpec =
   /** A plain MLP for any flat observation; Gaussian heads get a state-independent log-std. */
-  | { arch: 'mlp'; obsSize: number; hidden: number[]; gaussian?: { size: number; logStdInit: number } }
+  | { arch: 'mlp'; obsSize: number; hidden: number[]; gaussian?: { size: number; logStdInit: number }; criticSize?: number }
   /**
    * Goal Buddies: mean = [g, …, g] (M copies of the grounded truth, read from the
    * observation) + δ(obs), so the untrained policy is honest plus noise and learns how far
    * to stray; log-std state-independent.
    */
-  | { arch: 'residual-goal'; obsSize: number; hidden: number[]; groundedOffset: number; dim: number; creations: number; logStdInit: number }
+  | { arch: 'residual-goal'; obsSize: number; hidden: number[]; groundedOffset: number; dim: number; creations: number; logStdInit: number; criticSize?: number }
   /**
    * User Buddies: one score per pool entry from shared weights over [e, q, e⊙q, mean of the
    * pool, context], so the policy is equivariant to the pool's order; the logits feed a
@@ -36,6 +36,8 @@ export type NetworkSpec =
       /** Where per-entry memory features start (P × `memoryFeatures` numbers), if any. */
       memoryOffset?: number;
       memoryFeatures?: number;
+      /** The last `criticSize` numbers of the observation are the centralised critic's (read by the value only). */
+      criticSize?: number;
     };
 
 /** Seeds every initializer from the policy's init seed, so that one seed gives one network. */
@@ -59,11 +61,13 @@ function mlp(prefix: string, x: tf.SymbolicTensor, hidden: number[]): tf.Symboli
 export function buildNetwork(prefix: string, spec: NetworkSpec, paramSize: number, initSeed: number): tf.LayersModel {
   nextSeed = initSeed * 1000;
   const obs = tf.input({ shape: [spec.obsSize], name: `${prefix}_obs` });
+  // The centralised critic's features (the observation's last criticSize numbers) reach the value only.
+  const policyObs = spec.criticSize ? (new SliceFeatures({ name: `${prefix}_policy_obs`, begin: 0, size: spec.obsSize - spec.criticSize }).apply(obs) as tf.SymbolicTensor) : obs;
   const value = dense(prefix, 'v_out', 1, 'linear').apply(mlp(`${prefix}_v`, obs, spec.hidden)) as tf.SymbolicTensor;
   let params: tf.SymbolicTensor;
   switch (spec.arch) {
     case 'mlp': {
-      const h = mlp(`${prefix}_pi`, obs, spec.hidden);
+      const h = mlp(`${prefix}_pi`, policyObs, spec.hidden);
       if (spec.gaussian) {
         const mean = dense(prefix, 'pi_mean', spec.gaussian.size, 'linear', 0.01).apply(h) as tf.SymbolicTensor;
         const logStd = new StateIndependentLogStd({ name: `${prefix}_log_std`, size: spec.gaussian.size, init: spec.gaussian.logStdInit }).apply(obs) as tf.SymbolicTensor;
@@ -77,7 +81,7 @@ export function buildNetwork(prefix: string, spec: NetworkSpec, paramSize: numbe
       const { dim, creations } = spec;
       const g = new SliceFeatures({ name: `${prefix}_grounded`, begin: spec.groundedOffset, size: dim }).apply(obs) as tf.SymbolicTensor;
       const gRepeated = tf.layers.flatten({ name: `${prefix}_g_flat` }).apply(tf.layers.repeatVector({ name: `${prefix}_g_rep`, n: creations }).apply(g)) as tf.SymbolicTensor;
-      const delta = dense(prefix, 'pi_delta', dim * creations, 'linear', 0.01).apply(mlp(`${prefix}_pi`, obs, spec.hidden)) as tf.SymbolicTensor;
+      const delta = dense(prefix, 'pi_delta', dim * creations, 'linear', 0.01).apply(mlp(`${prefix}_pi`, policyObs, spec.hidden)) as tf.SymbolicTensor;
       const mean = tf.layers.add({ name: `${prefix}_mean` }).apply([gRepeated, delta]) as tf.SymbolicTensor;
       const logStd = new StateIndependentLogStd({ name: `${prefix}_log_std`, size: dim * creations, init: spec.logStdInit }).apply(obs) as tf.SymbolicTensor;
       params = tf.layers.concatenate({ name: `${prefix}_params` }).apply([mean, logStd]) as tf.SymbolicTensor;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../envs/core/rng.js';
 import type { ActionHead } from './heads/head.js';
 import { headFromJSON } from './heads/index.js';
+import { FusedTwin } from './fused/twin.js';
 import { buildNetwork, type NetworkSpec } from './networks.js';
 import type { OwnerMemoryLayout } from './owner-memory.js';
 
@@ -16,6 +17,12 @@ export interface PolicySpec {
    * by whoever plays the policy (PolicyActor); the network's obsSize includes it.
    */
   memory?: OwnerMemoryLayout;
+  /**
+   * A centralised critic: the env's privileged features of the hidden state (GameKernel
+   * `critic`), `size` numbers appended to the observation (after any memory) by whoever plays
+   * the policy; only the value reads them. The network's obsSize includes them.
+   */
+  critic?: { size: number };
 }
 
 export interface ActResult {
@@ -27,16 +34,26 @@ export interface ActResult {
   value: Float32Array;
 }
 
+/** Where a policy computes: tfjs ops on the active backend, or the fused CPU engine (agents/policy/fused/). */
+export type PolicyEngine = 'tfjs' | 'fused';
+
 /**
  * An actor-critic for one role: a tfjs LayersModel mapping a flat observation [B, obsSize]
  * to [head parameters [B, paramSize], value [B, 1]], and the action head that turns the
  * parameters into a distribution. Sampling noise comes from our seeded Rng, so rollouts are
  * reproducible on every backend.
+ *
+ * With the fused engine (`useFused`) the same network runs as fused WebAssembly kernels and
+ * its weights live there (the fused learner updates them); the tfjs model stays the format
+ * of record and is brought up to date whenever `model` is read.
  */
 export class Policy {
-  readonly model: tf.LayersModel;
   readonly head: ActionHead;
+  private readonly tfModel: tf.LayersModel;
   private noise = new Float32Array(0);
+  private twin: FusedTwin | null = null;
+  /** The twin's weight version the tfjs model holds. */
+  private synced = 0;
 
   /** A new policy with weights initialised from `initSeed`, or around a loaded `model`. */
   constructor(
@@ -44,8 +61,8 @@ export class Policy {
     init: { initSeed: number } | { model: tf.LayersModel },
   ) {
     this.head = headFromJSON(spec.head);
-    this.model = 'model' in init ? init.model : buildNetwork(spec.name, spec.network, this.head.paramSize, init.initSeed);
-    const [paramsShape, valueShape] = this.model.outputs.map((o) => o.shape);
+    this.tfModel = 'model' in init ? init.model : buildNetwork(spec.name, spec.network, this.head.paramSize, init.initSeed);
+    const [paramsShape, valueShape] = this.tfModel.outputs.map((o) => o.shape);
     if (paramsShape?.[1] !== this.head.paramSize || valueShape?.[1] !== 1) {
       throw new RangeError(`policy "${spec.name}": the network outputs [${paramsShape}] and [${valueShape}], the head needs [null, ${this.head.paramSize}] and [null, 1]`);
     }
@@ -53,6 +70,37 @@ export class Policy {
 
   get obsSize(): number {
     return this.spec.network.obsSize;
+  }
+
+  /** The tfjs model, holding the current weights (copied from the fused engine when they changed there). */
+  get model(): tf.LayersModel {
+    if (this.twin && this.synced !== this.twin.version) {
+      const values = this.twin.getWeights();
+      const tensors = this.tfModel.getWeights().map((w, i) => tf.tensor(values[i], w.shape, w.dtype));
+      this.tfModel.setWeights(tensors);
+      tf.dispose(tensors);
+      this.synced = this.twin.version;
+    }
+    return this.tfModel;
+  }
+
+  get engine(): PolicyEngine {
+    return this.twin ? 'fused' : 'tfjs';
+  }
+
+  /** Moves the policy to the fused engine (its current weights go with it); a no-op when it is there. */
+  useFused(): this {
+    if (this.twin) return this;
+    const weights = this.tfModel.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
+    this.twin = new FusedTwin(this.spec.name, this.spec.network, this.head, weights, this.getWeights());
+    this.synced = this.twin.version;
+    return this;
+  }
+
+  /** The fused engine's form of this policy (throws unless `useFused` was called). */
+  get fused(): FusedTwin {
+    if (!this.twin) throw new Error(`policy "${this.spec.name}" runs on tfjs: call useFused() first`);
+    return this.twin;
   }
 
   /** Head parameters and value (differentiable; call inside a tidy or variableGrads). */
@@ -63,6 +111,7 @@ export class Policy {
 
   /** Samples actions for n observations (flat [n, obsSize]); noise is drawn from `rng`. */
   act(obs: Float32Array, n: number, rng: Rng): ActResult {
+    if (this.twin) return this.twin.act(obs, n, rng);
     const { kind, size } = this.head.noise;
     if (this.noise.length < n * size) this.noise = new Float32Array(n * size);
     const noise = this.noise.subarray(0, n * size);
@@ -84,6 +133,7 @@ export class Policy {
 
   /** The deterministic action for n observations (Gaussian mean, argmax, top-k of logits), for evaluation. */
   mode(obs: Float32Array, n: number): Float32Array | Int32Array {
+    if (this.twin) return this.twin.mode(obs, n);
     const a = tf.tidy(() => this.head.mode(this.forward(tf.tensor2d(obs.subarray(0, n * this.obsSize), [n, this.obsSize])).params));
     const out = a.dataSync() as Float32Array | Int32Array;
     a.dispose();
@@ -92,32 +142,40 @@ export class Policy {
 
   /** Values only, for bootstrapping. */
   values(obs: Float32Array, n: number): Float32Array {
+    if (this.twin) return this.twin.values(obs, n);
     const v = tf.tidy(() => this.forward(tf.tensor2d(obs.subarray(0, n * this.obsSize), [n, this.obsSize])).value);
     const out = v.dataSync() as Float32Array;
     v.dispose();
     return out;
   }
 
-  /** A policy with the same spec and a copy of these weights (a frozen snapshot or an opponent). */
+  /** A policy with the same spec, engine and a copy of these weights (a frozen snapshot or an opponent). */
   clone(): Policy {
     const copy = new Policy(this.spec, { initSeed: 0 });
     copy.setWeights(this.getWeights());
+    if (this.twin) copy.useFused();
     return copy;
   }
 
   getWeights(): Float32Array[] {
-    return this.model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+    if (this.twin) return this.twin.getWeights();
+    return this.tfModel.getWeights().map((w) => w.dataSync().slice() as Float32Array);
   }
 
   setWeights(weights: readonly Float32Array[]): void {
-    const current = this.model.getWeights();
+    const current = this.tfModel.getWeights();
     if (weights.length !== current.length) throw new RangeError(`policy "${this.spec.name}": ${weights.length} weight arrays given, the network has ${current.length}`);
+    if (this.twin) {
+      this.twin.setWeights(weights);
+      return;
+    }
     const tensors = current.map((w, i) => tf.tensor(weights[i], w.shape));
-    this.model.setWeights(tensors);
+    this.tfModel.setWeights(tensors);
     tf.dispose(tensors);
   }
 
   dispose(): void {
-    this.model.dispose();
+    this.twin?.dispose();
+    this.tfModel.dispose();
   }
 }

@@ -88,3 +88,13 @@ export function attentionMarketPolicySpecs(
   };
   return { goal, user };
 }
+
+/**
+ * The spec with a centralised critic of `size` privileged features appended to its
+ * observation: read by the value branch only (the policy branch keeps its inputs).
+ */
+export function withCritic(spec: PolicySpec, size: number): PolicySpec {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`withCritic: size must be a positive integer, got ${size}`);
+  if (spec.critic) throw new Error(`policy "${spec.name}" already has a centralised critic`);
+  return { ...spec, critic: { size }, network: { ...spec.network, obsSize: spec.network.obsSize + size, criticSize: size } };
+}

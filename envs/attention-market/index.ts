@@ -1,6 +1,7 @@
 import type { EnvSpec } from '../core/registry.js';
 import { AttentionMarketEnv, ATTENTION_MARKET_DESCRIPTION } from './env.js';
 import { AttentionMarketKernel } from './kernel.js';
+import { RESET_OPTION_KEYS } from './reset-options.js';
 import { ATTENTION_MARKET_ID, attentionMarketSchema, parseAttentionMarketOptions, type AttentionMarketOptions } from './options.js';
 
 export const attentionMarketSpec: EnvSpec<AttentionMarketOptions> = {
@@ -10,6 +11,7 @@ export const attentionMarketSpec: EnvSpec<AttentionMarketOptions> = {
   parseOptions: parseAttentionMarketOptions,
   createKernel: (options, batch) => new AttentionMarketKernel(options, batch),
   createEnv: (options) => new AttentionMarketEnv(options),
+  resetOptions: RESET_OPTION_KEYS,
 };
 
 export { AttentionMarketEnv, roundMetrics, type RoundMetrics } from './env.js';

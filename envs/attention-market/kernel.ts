@@ -250,6 +250,38 @@ export class AttentionMarketKernel implements GameKernel {
     this.phaseIndex = GOAL_PHASE;
   }
 
+  /**
+   * Privileged features for a centralised critic. A Goal Buddy k: its asset's true relevance
+   * θ_j·g_k to each user j, and each user's estimate of it q_j·g_k (U + U numbers). A User
+   * Buddy j: the true relevance θ_j·g of each pool entry, in pool order (P numbers).
+   */
+  readonly critic = {
+    size: (role: number): number => (role === GOAL ? 2 * this.U : this.P),
+    write: (role: number, out: Float32Array): void => {
+      const { U, G, D, P, batch: B } = this;
+      if (role === GOAL) {
+        for (let b = 0; b < B; b++) {
+          for (let k = 0; k < G; k++) {
+            const o = (b * G + k) * 2 * U;
+            for (let j = 0; j < U; j++) {
+              out[o + j] = this.relevance[(b * U + j) * G + k];
+              let s = 0;
+              for (let d = 0; d < D; d++) s += this.estimate[(b * U + j) * D + d] * this.grounded[(b * G + k) * D + d];
+              out[o + U + j] = s;
+            }
+          }
+        }
+      } else {
+        for (let b = 0; b < B; b++) {
+          for (let j = 0; j < U; j++) {
+            const o = (b * U + j) * P;
+            for (let i = 0; i < P; i++) out[o + i] = this.relevance[(b * U + j) * G + this.ownerOf[i]];
+          }
+        }
+      }
+    },
+  };
+
   step(skip?: Uint8Array): void {
     if (this.phaseIndex === GOAL_PHASE) {
       for (let b = 0; b < this.batch; b++) if (!skip || !skip[b]) this.goalPhase(b);

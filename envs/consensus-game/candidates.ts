@@ -31,6 +31,12 @@ export const INCORRECT = 1;
 
 export const CANDIDATE_LIMITS = { questions: 100_000, candidates: 64 } as const;
 const SUM_TOLERANCE = 1e-6;
+/**
+ * The smallest log-probability that is not a zero probability: exp of anything below it
+ * underflows to 0 in double precision, and a zero makes the KL penalty infinite (the
+ * observations and rewards would hold −∞ and ~−1e306).
+ */
+export const MIN_LOG_PROBABILITY = Math.log(Number.MIN_VALUE); // ≈ −744.44
 
 /** The JSON as written (see the comment at the top of this file). */
 export interface CandidatesJSON {
@@ -119,6 +125,7 @@ function explainQuestion(q: unknown, logprob: boolean): string | null {
     const p = d[y];
     if (typeof p !== 'number' || !Number.isFinite(p)) return `.discriminator[${y}] must be a finite number, got ${JSON.stringify(p)}`;
     if (logprob && !(p < 0)) return `.discriminator[${y}] = ${p}: a log-probability of "correct" must be < 0 (π_D¹(incorrect | x, y) must be positive)`;
+    if (logprob && p < MIN_LOG_PROBABILITY) return `.discriminator[${y}] = ${p}: a log-probability below ${MIN_LOG_PROBABILITY.toFixed(2)} is a probability of 0 in double precision (a zero makes the KL penalty infinite)`;
     if (!logprob && !(p > 0 && p < 1)) return `.discriminator[${y}] = ${p}: π_D¹(correct | x, y) must be strictly between 0 and 1${p < 0 ? ' (give "scores": "logprob" for log-probabilities)' : ''}`;
   }
   const c = q.correct;
@@ -138,6 +145,16 @@ function explainGeneratorRow(row: unknown, K: number, logprob: boolean): string 
     sum += p;
   }
   if (!logprob && Math.abs(sum - 1) > SUM_TOLERANCE) return ` sums to ${sum}, not 1; probabilities must sum to 1 (give "scores": "logprob" for unnormalised log-scores)`;
+  if (logprob) {
+    // Normalised, every candidate must keep a probability above zero.
+    const normalised = new Float64Array(K);
+    logNormalise(row as number[], true, normalised, 0);
+    for (let y = 0; y < K; y++) {
+      if (!(normalised[y] >= MIN_LOG_PROBABILITY)) {
+        return `[${y}] = ${row[y]}: normalised over the candidates it is a log-probability of ${normalised[y]}, below ${MIN_LOG_PROBABILITY.toFixed(2)}, a probability of 0 in double precision (a zero makes the KL penalty infinite)`;
+      }
+    }
+  }
   return null;
 }
 

@@ -13,6 +13,7 @@ export const consensusGameSpec: EnvSpec<ConsensusGameOptions> = {
   createEnv: (options) => new ConsensusGameEnv(options),
   // example: the default candidates (examples/arithmetic.json); geography: examples/geography.json.
   presets: Object.freeze({ example: Object.freeze({}), geography: Object.freeze({ candidates: CANDIDATE_EXAMPLES.geography }) }),
+  resetOptions: [],
 };
 
 export { ConsensusGameEnv, consensusRoundMetrics, CONSENSUS_GAME_DESCRIPTION, type ConsensusRoundMetrics } from './env.js';

@@ -1,7 +1,8 @@
 import type { AgentId, EnvMetadata, Info, ParallelEnv, ResetArgs, ResetResult, StepResult } from './env.js';
 import { ActionError, EnvStateError } from './errors.js';
 import type { GameKernel, KernelResetOptions } from './kernel.js';
-import { assertSeed } from './rng.js';
+import { checkResetArgs, readOnce } from './arguments.js';
+import { describeKind } from './options.js';
 import { snapshotKernel } from './snapshot.js';
 import { TypedArena } from './spaces/arena.js';
 import type { Space } from './spaces/space.js';
@@ -78,7 +79,7 @@ export class KernelEnv<Obs = unknown, Act = unknown, ResetOptions = Record<strin
 
   reset(args: ResetArgs<ResetOptions> = {}): ResetResult<Obs> {
     this.assertOpen();
-    if (args.seed !== undefined) assertSeed(args.seed);
+    checkResetArgs(this.id, args, ['seed', 'options']);
     const options: KernelResetOptions | undefined = args.options === undefined ? undefined : this.kernel.parseResetOptions(args.options);
     this.kernel.resetCopy(0, args.seed, options);
     this.live = this.possibleAgents;
@@ -145,8 +146,10 @@ export class KernelEnv<Obs = unknown, Act = unknown, ResetOptions = Record<strin
   }
 
   /** Validates every action before touching the kernel, so a bad one changes nothing. */
-  private writeActions(actions: Record<AgentId, Act>): void {
-    if (typeof actions !== 'object' || actions === null) throw new ActionError(this.id, '(all)', 'step() needs an object of actions keyed by agent id');
+  private writeActions(given: Record<AgentId, Act>): void {
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new ActionError(this.id, '(all)', `step() needs an object of actions keyed by agent id, got ${describeKind(given)}`);
+    // Read once: what is validated is what is stepped.
+    const actions = readOnce({ ...given }) as Record<AgentId, Act>;
     const acting = this.actingAgents;
     for (const key of Object.keys(actions)) {
       if (!this.slots.has(key)) throw new ActionError(this.id, key, `no such agent (agents are ${this.possibleAgents.join(', ')})`);

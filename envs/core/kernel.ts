@@ -56,4 +56,16 @@ export interface GameKernel {
   stateArrays(): readonly ArrayBufferView[];
   /** Restores what `stateArrays` holds and the phase. */
   setPhase(phase: number): void;
+  /**
+   * Privileged features of the hidden state for a centralised critic (MAPPO's "state"):
+   * numbers per agent of a role that its observation does not reveal (true preferences,
+   * true relevances...). Training may give them to a value function, never to a policy.
+   * Absent where a game has none.
+   */
+  readonly critic?: {
+    /** Features per agent of role r (0: none for that role). */
+    size(role: number): number;
+    /** Writes [B, count, size(role)] for the state as it is now (when role acts next). */
+    write(role: number, out: Float32Array): void;
+  };
 }

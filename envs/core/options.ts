@@ -1,4 +1,5 @@
 import { OptionError } from './errors.js';
+import { didYouMean } from './suggest.js';
 
 /**
  * A tiny typed schema for env options (and config files): each option has a kind, a
@@ -93,6 +94,26 @@ export function defaults<S extends OptionSchema>(schema: S): OptionsOf<S> {
   return Object.freeze(out) as OptionsOf<S>;
 }
 
+/** A plain object (`{...}` or Object.create(null)): not an array, a Map, a class instance or a boxed value. */
+export function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** What kind of value `x` is, in words, for refusals: "a Map", "an array", "the string \"abc\"", "the number 42". */
+export function describeKind(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') {
+    const name = (x as { constructor?: { name?: string } }).constructor?.name;
+    return name ? `a ${name}` : 'an object';
+  }
+  if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 40 ? `${x.slice(0, 37)}...` : x)}`;
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return `the ${typeof x} ${String(x)}`;
+  return `a ${typeof x}`;
+}
+
 export function parseOptions<S extends OptionSchema>(
   owner: string,
   schema: S,
@@ -100,13 +121,13 @@ export function parseOptions<S extends OptionSchema>(
   crossChecks: readonly CrossCheck<S>[] = [],
 ): OptionsOf<S> {
   if (input === undefined || input === null) input = {};
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new OptionError(owner, '(options)', input, 'options must be an object');
+  if (!isPlainObject(input)) {
+    throw new OptionError(owner, '(options)', input, `options must be a plain object like { ${Object.keys(schema)[0] ?? 'name'}: ... }, got ${describeKind(input)}`);
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
     if (!Object.hasOwn(schema, k)) {
-      throw new OptionError(owner, k, v, `unknown option; the options are ${Object.keys(schema).join(', ')}`);
+      throw new OptionError(owner, k, v, `unknown option${didYouMean(k, Object.keys(schema))}; the options are ${Object.keys(schema).join(', ')}`);
     }
     if (v === undefined) continue;
     if (!validOne(schema[k], v)) throw new OptionError(owner, k, v, `must be ${describeAllowed(schema[k])} (${schema[k].doc})`);

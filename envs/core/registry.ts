@@ -1,6 +1,8 @@
 import type { ParallelEnv } from './env.js';
 import type { GameKernel } from './kernel.js';
-import { describeSchema, type OptionSchema } from './options.js';
+import { OptionError } from './errors.js';
+import { describeKind, describeSchema, isPlainObject, type OptionSchema } from './options.js';
+import { didYouMean } from './suggest.js';
 import { VecEnv, type AutoresetMode } from './vector-env.js';
 
 /** How an env id is built: a validated options schema and a kernel factory. */
@@ -18,6 +20,11 @@ export interface EnvSpec<Options = unknown> {
    * --all` checks each one, and the CLI's `--preset NAME` starts from one.
    */
   readonly presets?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * The keys `reset({ options })` accepts (any other is an OptionError). Declared for clients
+   * that must tell the env's reset options from others' (the env server's handshake).
+   */
+  readonly resetOptions?: readonly string[];
 }
 
 const specs = new Map<string, EnvSpec<any>>();
@@ -32,7 +39,7 @@ export function spec(id: string): EnvSpec<unknown> {
   const s = specs.get(id);
   if (!s) {
     const known = [...specs.keys()].sort();
-    throw new RangeError(`unknown env id "${id}"; registered ids: ${known.length ? known.join(', ') : '(none)'}`);
+    throw new RangeError(`unknown env id "${id}"${didYouMean(id, known)}; registered ids: ${known.length ? known.join(', ') : '(none)'}`);
   }
   return s;
 }
@@ -56,6 +63,8 @@ export interface MakeVecArgs {
 /** `numEnvs` copies of `id` over flat typed arrays. */
 export function makeVec(id: string, args: MakeVecArgs): VecEnv {
   const s = spec(id);
+  if (!isPlainObject(args)) throw new OptionError(`makeVec(${id})`, '(arguments)', args, `makeVec takes { numEnvs, options?, autoreset? }, got ${describeKind(args)}`);
+  for (const k of Object.keys(args)) if (!['numEnvs', 'options', 'autoreset'].includes(k)) throw new OptionError(`makeVec(${id})`, k, (args as unknown as Record<string, unknown>)[k], 'unknown key; makeVec takes { numEnvs, options?, autoreset? }');
   if (!Number.isInteger(args.numEnvs) || args.numEnvs < 1 || args.numEnvs > 1 << 20) {
     throw new RangeError(`makeVec(${id}): numEnvs must be an integer in [1, 1048576], got ${args.numEnvs}`);
   }

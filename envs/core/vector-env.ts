@@ -1,7 +1,7 @@
 import { ActionError, EnvStateError, OptionError } from './errors.js';
 import type { GameKernel, KernelResetOptions, RoleSpec } from './kernel.js';
 import { agentId } from './kernel-env.js';
-import { assertSeed } from './rng.js';
+import { checkResetArgs } from './arguments.js';
 
 /**
  * What happens when a copy's episode ends (Gymnasium 1.0's modes):
@@ -115,10 +115,11 @@ export class VecEnv {
     return this.kernel.metrics;
   }
 
+  /** Validates everything (arguments, seed for every copy, mask, options) before any copy changes. */
   reset(args: VecResetArgs = {}): void {
     this.assertOpen();
+    checkResetArgs(this.id, args, ['seed', 'mask', 'options'], this.numEnvs);
     const { seed, mask } = args;
-    if (seed !== undefined) assertSeed(seed);
     if (mask !== undefined) {
       if (!(mask instanceof Uint8Array) || mask.length !== this.numEnvs) throw new RangeError(`VecEnv.reset: mask must be a Uint8Array of length ${this.numEnvs}`);
       if (this.kernel.phase !== 0) throw new EnvStateError(`${this.id}: a masked reset is only possible at the start of a round (phase 0), the env is in phase ${this.kernel.phase}`);

@@ -21,6 +21,7 @@ export const emergentAlignmentSpec: EnvSpec<PersuasionOptions> = {
   createKernel: (options, batch) => new PersuasionKernel(EMERGENT_ALIGNMENT_ID, options, batch),
   createEnv: (options) => new PersuasionEnv(EMERGENT_ALIGNMENT_ID, options),
   presets: presetsOf(SINGLE_USER_PRESETS),
+  resetOptions: [],
 };
 
 export const pluralisticMarketSpec: EnvSpec<PersuasionOptions> = {
@@ -31,6 +32,7 @@ export const pluralisticMarketSpec: EnvSpec<PersuasionOptions> = {
   createKernel: (options, batch) => new PersuasionKernel(PLURALISTIC_MARKET_ID, options, batch),
   createEnv: (options) => new PersuasionEnv(PLURALISTIC_MARKET_ID, options),
   presets: presetsOf(Object.keys(PERSUASION_PRESETS)),
+  resetOptions: [],
 };
 
 export { PersuasionEnv, persuasionRoundMetrics, type PersuasionRoundMetrics } from './env.js';

@@ -1,6 +1,7 @@
 import type { EnvSpec } from '../core/registry.js';
 import { TradeMarketEnv, TRADE_MARKET_DESCRIPTION } from './env.js';
 import { TradeMarketKernel } from './kernel.js';
+import { RESET_OPTION_KEYS } from './reset-options.js';
 import { TRADE_MARKET_ID, parseTradeMarketOptions, tradeMarketSchema, type TradeMarketOptions } from './options.js';
 
 export const tradeMarketSpec: EnvSpec<TradeMarketOptions> = {
@@ -10,6 +11,7 @@ export const tradeMarketSpec: EnvSpec<TradeMarketOptions> = {
   parseOptions: parseTradeMarketOptions,
   createKernel: (options, batch) => new TradeMarketKernel(options, batch),
   createEnv: (options) => new TradeMarketEnv(options),
+  resetOptions: RESET_OPTION_KEYS,
   presets: {
     /** GAMES.md's example: two consumers and one good; with λ = 1 and supply q, (q/2, q/2, 2/q). */
     'one-good': { consumers: 2, goods: 1 },

@@ -28,7 +28,8 @@ export interface ParsedResetOptions {
   initialPrices?: Float64Array; // [G]
 }
 
-const KEYS = ['weights', 'exponents', 'budgets', 'supplies', 'initialPrices'] as const;
+/** The keys of TradeMarketResetOptions. */
+export const RESET_OPTION_KEYS = ['weights', 'exponents', 'budgets', 'supplies', 'initialPrices'] as const;
 
 export function parseResetOptions(o: TradeMarketOptions, input: unknown): ParsedResetOptions {
   const owner = `${TRADE_MARKET_ID} reset`;
@@ -57,7 +58,7 @@ export function parseResetOptions(o: TradeMarketOptions, input: unknown): Parsed
         out.initialPrices = vector(owner, key, value, G, 0, o.maxPrice, true);
         break;
       default:
-        throw new OptionError(owner, key, value, `unknown reset option; the reset options are ${KEYS.join(', ')}`);
+        throw new OptionError(owner, key, value, `unknown reset option; the reset options are ${RESET_OPTION_KEYS.join(', ')}`);
     }
   }
   return out;

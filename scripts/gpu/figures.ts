@@ -22,7 +22,8 @@ const trainStepMs = await benchMlp(['webgpu', 'wasm', 'cpu'], (line) => console.
 const selfPlay: Record<string, SelfPlayFigures> = {};
 for (const backend of ['webgpu', 'wasm'] as const) {
   try {
-    selfPlay[backend] = await benchSelfPlay(backend, iterations);
+    // the fused engine is a CPU engine: on webgpu only tfjs computes; on wasm, fused on every core
+    selfPlay[backend] = await benchSelfPlay(backend, iterations, backend === 'wasm' ? [availableParallelism()] : []);
     console.error(`self-play on ${backend}: ${selfPlay[backend].samplesPerSec} agent-steps/s (${iterations} iterations, B = ${selfPlay[backend].numEnvs})`);
   } catch (e) {
     console.error(`self-play on ${backend}: skipped (${(e as Error).message})`);

@@ -9,7 +9,7 @@
  * `.js` / `.mjs` / `.cjs` files are imported as they are; `.ts` / `.mts` / `.cts` files
  * through tsx (https://tsx.is), loaded at run time.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asAgent, type Agent, type AgentFn } from '../../agents/agent.js';
@@ -52,6 +52,21 @@ export function parseAgentFlag(text: string): { role: AgentRole; path: string } 
   return { role, path };
 }
 
+/**
+ * Whether the source text may export an agent: `export default`, `export … agent`,
+ * `export { … as default }`, `export { agent }`, or `export *` (which could). Read before the
+ * module is imported, so that a module that cannot serve is refused without running any of it.
+ */
+export function mayExportAgent(source: string): boolean {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  return (
+    /\bexport\s+default\b/.test(code) ||
+    /\bexport\s+(?:declare\s+)?(?:const|let|var|class|(?:async\s+)?function\*?)\s+agent\b/.test(code) ||
+    /\bexport\s*(?:type\s*)?\{[^}]*\b(?:default|agent)\b[^}]*\}/.test(code) ||
+    /\bexport\s*\*/.test(code)
+  );
+}
+
 /** Imports a module that a bundler must not try to resolve (tsx may be absent). */
 const importDynamic = (specifier: string): Promise<Record<string, unknown>> => import(specifier);
 
@@ -61,8 +76,13 @@ const NO_TS = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_UNSUPPORTED_TYPESCRIPT
 async function importModule(file: string, given: string): Promise<Record<string, unknown>> {
   const ext = extname(file).toLowerCase();
   const url = pathToFileURL(file).href;
+  if (!JS.has(ext) && !TS.has(ext)) throw new UsageError(`--agent ${given}: cannot load a "${ext || '(no extension)'}" file; give a .js, .mjs, .ts or .mts module`);
+  if (ext !== '.cjs' && !mayExportAgent(readFileSync(file, 'utf8'))) {
+    throw new UsageError(
+      `--agent ${given}: the module has neither a default export nor an export named "agent" (read before running it, so none of it ran); export an Agent, a class of them or a function, e.g. \`export default class MyUser { act(observation, ctx) { ... } }\``,
+    );
+  }
   if (JS.has(ext)) return importDynamic(url);
-  if (!TS.has(ext)) throw new UsageError(`--agent ${given}: cannot load a "${ext || '(no extension)'}" file; give a .js, .mjs, .ts or .mts module`);
   // Where the runtime runs TypeScript itself (vitest, tsx's loader, bun), a plain import does it.
   try {
     return await importDynamic(url);

@@ -1,4 +1,5 @@
 import { OptionError } from '../../envs/core/errors.js';
+import { didYouMean } from '../../envs/core/suggest.js';
 import { analysisReport, type AnalysisReport, type ProfileJson } from '../../envs/persuasion/analysis/report.js';
 import { EMERGENT_ALIGNMENT_ID, PLURALISTIC_MARKET_ID, resolveInstance, type PersuasionOptions } from '../../envs/persuasion/options.js';
 import { consensusAnalysis, formatConsensusAnalysis } from '../../envs/consensus-game/analysis.js';
@@ -7,7 +8,7 @@ import { HELP_FLAG, commandHelp, parseCommandArgs, stringFlag, type CommandSpec 
 import { EXIT, UsageError } from './errors.js';
 import { num, table } from './format.js';
 import type { CliIO } from './io.js';
-import { parseEnvOptions } from './play.js';
+import { parseEnvOptions } from './env-options.js';
 
 /** The env ids analyze has exact tools for. */
 const CONSENSUS_GAME_ID = 'consensus-game-v0';
@@ -61,7 +62,7 @@ export function analyzeCommand(argv: readonly string[], io: CliIO): number | Pro
   if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   const id = positionals[0];
   if (!ANALYZE_IDS.includes(id)) {
-    const what = registeredIds().includes(id) ? `${id} has no exact analysis` : `${JSON.stringify(id)} is not a registered env id`;
+    const what = registeredIds().includes(id) ? `${id} has no exact analysis` : `${JSON.stringify(id)} is not a registered env id${didYouMean(id, ANALYZE_IDS)}`;
     throw new UsageError(`analyze knows the persuasion family and the consensus game: ${ANALYZE_IDS.join(', ')}; ${what}`);
   }
   if (id === CONSENSUS_GAME_ID) return analyzeConsensus(values, io);

@@ -4,6 +4,7 @@
  * is documented by construction).
  */
 import { parseArgs } from 'node:util';
+import { didYouMean } from '../../envs/core/suggest.js';
 import { UsageError } from './errors.js';
 
 export interface FlagSpec {
@@ -74,7 +75,7 @@ function explainParseError(spec: CommandSpec, e: unknown): string {
   const help = `see buddy-gym ${spec.name} --help`;
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown flag ${quoted}; the flags of "${spec.name}" are ${flagList(spec)} (${help})`;
+      return `unknown flag ${quoted}${didYouMean(quoted, spec.flags.map((x) => `--${x.name}`), (n) => n)}; the flags of "${spec.name}" are ${flagList(spec)} (${help})`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (/does not take an argument/.test(msg)) return `flag ${quoted} takes no value`;
       if (f) {

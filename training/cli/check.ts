@@ -1,6 +1,7 @@
 import { checkEnv, type CheckReport } from '../../envs/check/index.js';
 import { make, presetNames, presetOptions, registeredIds } from '../../envs/registry.js';
 import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, type CommandSpec } from './args.js';
+import { assertEnvId } from './env-options.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -40,7 +41,7 @@ export function checkCommand(argv: readonly string[], io: CliIO): number {
   if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   const ids = values.all ? registeredIds() : positionals;
   for (const id of ids) {
-    if (!registeredIds().includes(id)) throw new UsageError(`unknown env id ${JSON.stringify(id)}; registered ids: ${registeredIds().join(', ')}`);
+    assertEnvId(id);
   }
   const preset = values.preset as string | undefined;
   if (preset !== undefined && values.all) throw new UsageError('give either --preset or --all (which checks every preset), not both');

@@ -4,6 +4,7 @@ import { runDirProblem } from '../dashboard/run-data.js';
 import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagSpec, type FlagValues } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
+import { untilStopped } from './until-stopped.js';
 
 export const PORT_FLAG: FlagSpec = { name: 'port', type: 'string', value: '<P>', doc: 'port of the dashboard, an integer in [1, 65535] (default a free port)' };
 export const HOST_FLAG: FlagSpec = {
@@ -20,10 +21,10 @@ export function dashboardAddress(values: FlagValues): { host: string; port: numb
   return { host, port: intFlag(values, 'port', 0, 1, 65_535) };
 }
 
-/** Starts the server, turning a busy port or a bad address into a usage error. */
-export async function startOrExplain(o: Parameters<typeof startDashboard>[0]): Promise<Dashboard> {
+/** Starts the server (by `start`: in this thread by default), turning a busy port or a bad address into a usage error. */
+export async function startOrExplain<D = Dashboard>(o: Parameters<typeof startDashboard>[0], start: (o: Parameters<typeof startDashboard>[0]) => Promise<D> = startDashboard as never): Promise<D> {
   try {
-    return await startDashboard(o);
+    return await start(o);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new UsageError(`--port ${o.port}: the port is in use; give another, or leave --port out for a free one`);
@@ -83,18 +84,7 @@ async function serve(positionals: readonly string[], host: string, port: number,
   const dash = await startOrExplain({ runs: positionals.map((d, i) => ({ name: names[i], dir: resolve(d) })), host, port });
   io.err(`dashboard: ${dash.url}`);
   io.err('serving until Ctrl-C');
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      signal?.removeEventListener('abort', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (signal?.aborted) stop();
-    else signal?.addEventListener('abort', stop);
-  });
+  await untilStopped(signal);
   await dash.close();
   io.err('dashboard: closed');
   return EXIT.ok;

@@ -3,7 +3,7 @@ import { Policy, type PolicySpec } from '../../agents/policy/policy.js';
 import type { LoadedCheckpoint } from '../../checkpoints/index.js';
 import { evaluatePlay, type MatchupOptions, type PlayOutcome } from '../evaluate.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
-import { profileFor } from '../profiles/index.js';
+import { metricLabel, profileFor } from '../profiles/index.js';
 import { AgentActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
 import { parseTrainConfig, type TrainConfig } from '../self-play/config.js';
 import { SelfPlayTrainer } from '../self-play/trainer.js';
@@ -148,7 +148,7 @@ export function genericEval(a: GenericEvalArgs, io: CliIO): void {
   io.out(`options: ${Object.entries(options).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`);
   io.out('');
   io.out('each cell: mean ± 95% CI over episodes; reward = mean reward per agent per round');
-  const head = [...sides, ...sides.map((s) => `${s} reward`), ...headline.map((m) => profile.metricLabels?.[m] ?? m)];
+  const head = [...sides, ...sides.map((s) => `${s} reward`), ...headline.map((m) => metricLabel(profile, m))];
   const rows = json.matchups.map((m) => [...sides.map((s) => m.players[s]), ...sides.map((s) => cell(m.reward[s])), ...headline.map((h) => cell(m.metrics[h]))]);
   table([head, ...rows], head.map((_, i) => i >= sides.length)).forEach((l) => io.out(l));
   for (const x of exploitability) if (x.lowerBound) exploitabilityLines(`${x.label}, computed now`, x.lowerBound).forEach((l) => io.out(l));

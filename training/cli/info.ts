@@ -3,28 +3,15 @@ import { OptionError } from '../../envs/core/errors.js';
 import type { OptionSpec } from '../../envs/core/options.js';
 import { registeredIds, spec as envSpec } from '../../envs/registry.js';
 import { trainSchema } from '../self-play/config.js';
-import { HELP_FLAG, commandHelp, parseCommandArgs, type CommandSpec } from './args.js';
+import { commandHelp, parseCommandArgs } from './args.js';
+import { infoSpec } from './info-spec.js';
 import { EXIT, UsageError } from './errors.js';
 import { formatCount } from '../metrics/sinks/progress.js';
 import { num, table } from './format.js';
 import type { CliIO } from './io.js';
-import { checkpointPath, checkpointUsage, showPath } from './train.js';
-
-export const infoSpec: CommandSpec = {
-  name: 'info',
-  summary: "what a checkpoint holds: env, policies, optimisers, trainer state, metrics",
-  usage: ['info <ckpt|run> [--json]'],
-  details: [
-    'Reads the checkpoint folder\'s manifest.json and verifies every file it lists (sizes and',
-    'sha256) without building any model, then prints the env and its options, each policy',
-    '(parameters, bytes, network and action head), the optimisers, the trainer\'s step,',
-    'iteration and settings, the population, and the metric summary of the last iteration.',
-    'A damaged or foreign folder is refused with what is wrong (exit 2). A run folder',
-    '(runs/<run>) stands for its latest checkpoint.',
-  ],
-  flags: [{ name: 'json', type: 'boolean', doc: 'print the manifest summary as JSON' }, HELP_FLAG],
-  examples: ['buddy-gym info runs/first/checkpoints/best', 'buddy-gym info runs/first/checkpoints/step-000000032768 --json'],
-};
+import { checkEnvOptions, checkTrainerState } from '../checkpoint-check.js';
+import { checkpointUsage } from './train.js';
+import { checkpointPath, showPath } from './run-folder.js';
 
 /** What `info --json` prints. */
 export interface InfoJson {
@@ -114,7 +101,13 @@ export function infoCommand(argv: readonly string[], io: CliIO): number | Promis
   }
   if (positionals.length === 0) throw new UsageError('which checkpoint? give a checkpoint folder: buddy-gym info runs/<run>/checkpoints/best');
   if (positionals.length > 1) throw new UsageError(`expected one checkpoint folder, got ${positionals.length}: ${positionals.join(' ')}`);
-  return checkpointUsage(readManifest(checkpointPath(positionals[0], io.err)), '').then(({ manifest, summary }) => {
+  const verified = readManifest(checkpointPath(positionals[0], io.err)).then((r) => {
+    // Beyond the hashes: the env options (and a self-play trainer's whole state) must be valid here.
+    if (isObject(r.manifest.trainer) && 'config' in r.manifest.trainer) checkTrainerState(r.manifest, r.summary.path);
+    else checkEnvOptions(r.manifest, r.summary.path);
+    return r;
+  });
+  return checkpointUsage(verified, '').then(({ manifest, summary }) => {
     const j = infoJson(manifest, summary);
     if (values.json) io.out(JSON.stringify(j, null, 2));
     else printInfo(io, j);
@@ -124,7 +117,7 @@ export function infoCommand(argv: readonly string[], io: CliIO): number | Promis
 
 function printInfo(io: CliIO, j: InfoJson): void {
   io.out(`checkpoint: ${showPath(j.path)}`);
-  io.out(`format: ${j.format.name} v${j.format.version}, written ${j.createdAt}; ${j.files.count} files, ${formatCount(j.files.bytes)} bytes, every sha256 verified`);
+  io.out(`format: ${j.format.name} v${j.format.version}, written ${j.createdAt}; ${j.files.count} files, ${formatCount(j.files.bytes)} bytes, every sha256 verified${j.format.version >= 2 ? ' (the manifest\'s own included)' : ''}, fields checked against the env`);
   const opts = j.envOptions.full ?? (isObject(j.envOptions.given) ? j.envOptions.given : {});
   io.out(`env: ${j.env}`);
   io.out(`options: ${Object.entries(opts).map(([k, v]) => `${k}=${String(v)}`).join(', ') || '(defaults)'}`);

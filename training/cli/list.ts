@@ -1,5 +1,6 @@
 import { describeOptions, registeredIds } from '../../envs/registry.js';
 import { HELP_FLAG, commandHelp, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
+import { assertEnvId } from './env-options.js';
 import { EXIT, UsageError } from './errors.js';
 import { envInfo, envTableMarkdown, optionRows, optionsTableMarkdown, rolesText } from './env-info.js';
 import { table } from './format.js';
@@ -24,7 +25,7 @@ export const listSpec: CommandSpec = {
 };
 
 function knownId(id: string): string {
-  if (!registeredIds().includes(id)) throw new UsageError(`unknown env id ${JSON.stringify(id)}; registered ids: ${registeredIds().join(', ')}`);
+  assertEnvId(id);
   return id;
 }
 

@@ -1,9 +1,10 @@
 import { OptionError } from '../../envs/core/errors.js';
-import { presetOptions, spec as envSpec } from '../../envs/registry.js';
+import { spec as envSpec } from '../../envs/registry.js';
 import { evaluatePlay } from '../evaluate.js';
-import { profileFor } from '../profiles/index.js';
+import { metricLabel, profileFor, summaryMetrics } from '../profiles/index.js';
 import { AgentActor } from '../self-play/actors.js';
 import { parsePairs } from '../self-play/config.js';
+import { withPreset } from './env-options.js';
 import { UsageError } from './errors.js';
 import { num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
@@ -41,14 +42,7 @@ export interface GenericPlayJson {
  */
 export function genericPlay(a: GenericPlayArgs, io: CliIO): void {
   const s = envSpec(a.id);
-  let given = a.options;
-  if (a.preset !== undefined) {
-    try {
-      given = { ...presetOptions(a.id, a.preset), ...a.options };
-    } catch (e) {
-      throw new UsageError(`--preset: ${(e as Error).message}`);
-    }
-  }
+  const given = withPreset(a.id, a.preset, a.options);
   let options: Record<string, unknown>;
   try {
     options = s.parseOptions(given) as Record<string, unknown>;
@@ -88,6 +82,6 @@ export function genericPlay(a: GenericPlayArgs, io: CliIO): void {
   io.out(`${a.id}: ${a.episodes} episode${a.episodes === 1 ? '' : 's'} x ${a.numEnvs} copies x ${rounds} rounds (seed ${a.seed}); ${roles.map((role) => `${role.name}: ${chosen[role.name]}`).join(', ')}`);
   const rows = [['figure (mean per round)', 'mean', '95% CI']];
   for (const role of roles) rows.push([`  ${role.name} reward (per agent)`, num(json.reward[role.name].mean ?? NaN), ci(json.reward[role.name])]);
-  for (const [k, v] of Object.entries(json.metrics)) rows.push([`  ${profile.metricLabels?.[k] ?? k}`, num(v.mean ?? NaN), ci(v)]);
+  for (const k of summaryMetrics(profile, Object.keys(json.metrics))) rows.push([`  ${metricLabel(profile, k)}`, num(json.metrics[k].mean ?? NaN), ci(json.metrics[k])]);
   table(rows, [false, true, false]).forEach((l) => io.out(l));
 }

@@ -1,99 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { ExaggeratingGoal, GreedyUser, HonestGoal, OracleUser, RandomAgent, SoftmaxUser, type Agent } from '../../agents/index.js';
+import type { Agent } from '../../agents/agent.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import type { AgentId, ParallelEnv } from '../../envs/core/env.js';
 import { OptionError } from '../../envs/core/errors.js';
-import type { OptionSpec } from '../../envs/core/options.js';
-import { make, registeredIds, spec } from '../../envs/registry.js';
+import { didYouMean } from '../../envs/core/suggest.js';
+import { make, spec } from '../../envs/registry.js';
 import { marketReport, type MarketReport } from '../market-report.js';
 import { playEpisodes, roleOf } from '../play.js';
 import type { Stat } from '../stats.js';
-import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
+import { commandHelp, intFlag, parseCommandArgs, stringFlag } from './args.js';
+import { GOAL_AGENTS, USER_AGENTS, names, type Baseline } from './market-agents.js';
+import { playSpec } from './play-spec.js';
 import { loadAgentModules, type AgentModule } from './agent-module.js';
 import { genericPlay } from './play-generic.js';
+import { assertEnvId, parseEnvOptions } from './env-options.js';
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
 
-interface Baseline {
-  readonly doc: string;
-  readonly make: () => Agent;
-  /** The cheating reference: it reads hidden state no agent of its role may see. */
-  readonly cheats?: boolean;
-}
-
-/** The goal baselines of attention-market-v0, by CLI name. */
-export const GOAL_AGENTS: Readonly<Record<string, Baseline>> = {
-  honest: { doc: 'advertises the truth: every creation is e = g', make: () => new HonestGoal() },
-  exaggerate: { doc: 'moves e from g toward where attention went last round (step 0.5)', make: () => new ExaggeratingGoal() },
-  random: { doc: 'uniform creations in [-1, 1]^D', make: () => new RandomAgent() },
-};
-
-/** The user baselines of attention-market-v0, by CLI name. */
-export const USER_AGENTS: Readonly<Record<string, Baseline>> = {
-  greedy: { doc: "top N of the pool by q·e, the env's estimate q of its preference", make: () => new GreedyUser() },
-  softmax: { doc: 'samples N entries by Plackett-Luce on q·e / τ (τ = 0.1)', make: () => new SoftmaxUser() },
-  random: { doc: 'N distinct pool entries uniformly at random', make: () => new RandomAgent() },
-  oracle: {
-    doc: 'CHEATING REFERENCE: top N by θ·e with the hidden true preference θ',
-    make: () => new OracleUser(),
-    cheats: true,
-  },
-};
-
 const ORACLE_NOTE =
   'NOTE: "oracle" users are the CHEATING REFERENCE: they read the hidden true preferences θ, which no User Buddy can see. They are the yardstick, not a baseline to beat.';
-
-const names = (agents: Readonly<Record<string, Baseline>>) => Object.keys(agents).join(', ');
-
-export const playSpec: CommandSpec = {
-  name: 'play',
-  summary: 'play episodes of any env with baseline agents and print the metrics with 95% CIs',
-  usage: [
-    `play ${ATTENTION_MARKET_ID} [--goals SPEC] [--users SPEC] [--agent ROLE=PATH] [--episodes K] [--seed S] [--option key=value ...] [--json]`,
-    'play <other id> [--side SIDE=AGENT ...] [--preset NAME] [--episodes K] [--num-envs B] [--seed S] [--option key=value ...] [--json]',
-  ],
-  details: [
-    `Plays K episodes of <id> (only ${ATTENTION_MARKET_ID} has baselines so far) and prints each metric`,
-    'as the mean over episodes ± the half-width of its Student-t 95% confidence interval.',
-    'Episode e is seeded with S + e, so the same command prints the same numbers.',
-    '',
-    'SPEC is one agent name for every agent of the role, or a mix with counts that add up',
-    'to the number of agents of the role, like exaggerate:4,honest:4 (agents are assigned',
-    'in that order: goal_0..goal_3 exaggerate, goal_4..goal_7 honest).',
-    '',
-    'Goal agents:',
-    ...Object.entries(GOAL_AGENTS).map(([n, b]) => `  ${n.padEnd(11)} ${b.doc}`),
-    'User agents:',
-    ...Object.entries(USER_AGENTS).map(([n, b]) => `  ${n.padEnd(11)} ${b.doc}`),
-    '',
-    'Your own agent plays every agent of a role with --agent users=PATH (or goals=PATH): a .js',
-    'or .ts module whose default export (or export named "agent") is an Agent object',
-    '{ name, act(observation, ctx) }, a class of them (one instance per agent) or a function.',
-    '',
-    `Options of the env: buddy-gym list ${ATTENTION_MARKET_ID}`,
-  ],
-  flags: [
-    { name: 'goals', type: 'string', value: '<SPEC>', doc: `goal agents: ${names(GOAL_AGENTS)}, or a mix like exaggerate:4,honest:4 (default honest)` },
-    { name: 'users', type: 'string', value: '<SPEC>', doc: `user agents: ${names(USER_AGENTS)}, or a mix like greedy:2,oracle:2 (default greedy)` },
-    { name: 'agent', type: 'string', value: '<ROLE=PATH>', multiple: true, doc: 'your own agent module for every user or every goal, instead of --users / --goals: --agent users=./my-agent.ts' },
-    { name: 'episodes', type: 'string', value: '<K>', doc: 'number of episodes, an integer in [1, 1000000] (default 10)' },
-    { name: 'seed', type: 'string', value: '<S>', doc: 'base seed, a non-negative integer; episode e uses S + e (default 0)' },
-    { name: 'option', type: 'string', value: '<key=value>', multiple: true, doc: 'an env option, repeatable: --option goals=6 --option slots=2' },
-    { name: 'side', type: 'string', value: '<SIDE=AGENT>', multiple: true, doc: 'other games: the baseline agent of a side (default its reference agent), repeatable: --side price-setter=fixed' },
-    { name: 'preset', type: 'string', value: '<NAME>', doc: "other games: start from one of the env's presets (buddy-gym check --all lists them)" },
-    { name: 'num-envs', type: 'string', value: '<B>', doc: 'other games: env copies per episode, an integer in [1, 4096] (default 16)' },
-    { name: 'json', type: 'boolean', doc: 'print the summary as JSON' },
-    HELP_FLAG,
-  ],
-  examples: [
-    `buddy-gym play ${ATTENTION_MARKET_ID} --goals exaggerate --users greedy --episodes 20 --seed 1`,
-    `buddy-gym play ${ATTENTION_MARKET_ID} --goals exaggerate:4,honest:4 --users softmax --json`,
-    `buddy-gym play ${ATTENTION_MARKET_ID} --goals honest --users oracle --option slots=1`,
-    'buddy-gym play trade-market-v0 --side price-setter=fixed --option timing=price-first',
-    'buddy-gym play emergent-alignment-v0 --preset kg-single --side provider=kg-optimal',
-  ],
-};
 
 /** One entry of an agent mix: `count` agents of `type`. */
 export interface MixEntry {
@@ -112,7 +37,7 @@ export function parseMix(flag: string, text: string, allowed: Readonly<Record<st
     const m = /^([A-Za-z][\w-]*)(?::(.*))?$/.exec(part);
     if (!m) throw new UsageError(`--${flag}: cannot read ${JSON.stringify(part)}; give an agent name (${names(allowed)}) or a mix like ${Object.keys(allowed)[0]}:${total}`);
     const [, type, countText] = m;
-    if (!Object.hasOwn(allowed, type)) throw new UsageError(`--${flag}: unknown ${roleWord} agent ${JSON.stringify(type)}; the ${roleWord} agents are ${names(allowed)}`);
+    if (!Object.hasOwn(allowed, type)) throw new UsageError(`--${flag}: unknown ${roleWord} agent ${JSON.stringify(type)}${didYouMean(type, Object.keys(allowed))}; the ${roleWord} agents are ${names(allowed)}`);
     if (out.some((e) => e.type === type)) throw new UsageError(`--${flag}: ${JSON.stringify(type)} appears twice in ${JSON.stringify(text)}`);
     let count: number;
     if (countText === undefined) {
@@ -129,56 +54,6 @@ export function parseMix(flag: string, text: string, allowed: Readonly<Record<st
     throw new UsageError(`--${flag}: the counts in ${JSON.stringify(text)} add up to ${sum}, but the env has ${total} ${roleWord} agents (change the counts, or the env's size with --option)`);
   }
   return out;
-}
-
-/** Parses the --option key=value list, converting each value by the env's option schema. */
-export function parseEnvOptions(envId: string, pairs: readonly string[]): Record<string, unknown> {
-  const schema = spec(envId).optionSchema;
-  const out: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--option expects key=value, got ${JSON.stringify(pair)}; the options of ${envId} are ${Object.keys(schema).join(', ')}`);
-    const key = pair.slice(0, eq).trim();
-    const raw = pair.slice(eq + 1).trim();
-    if (Object.hasOwn(out, key)) throw new UsageError(`--option ${key} is given twice`);
-    out[key] = Object.hasOwn(schema, key) ? convert(schema[key], raw) : raw;
-  }
-  return out;
-}
-
-function convert(s: OptionSpec, raw: string): unknown {
-  switch (s.kind) {
-    case 'int':
-    case 'number': {
-      const n = raw === '' ? NaN : Number(raw);
-      return Number.isNaN(n) ? raw : n; // a non-number is left as text for the env's own error
-    }
-    case 'boolean':
-      return raw === 'true' ? true : raw === 'false' ? false : raw;
-    case 'enum':
-    case 'text':
-      return raw;
-    case 'json':
-      return readJsonOption(raw);
-  }
-}
-
-/** A JSON option's value: inline JSON, or `@path` to a JSON file. */
-function readJsonOption(raw: string): unknown {
-  const fromFile = raw.startsWith('@');
-  let text = raw;
-  if (fromFile) {
-    try {
-      text = readFileSync(raw.slice(1), 'utf8');
-    } catch (e) {
-      throw new UsageError(`--option: cannot read ${raw.slice(1)}: ${(e as Error).message}`);
-    }
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--option: ${fromFile ? raw.slice(1) : JSON.stringify(raw)} is not valid JSON: ${(e as Error).message} (give inline JSON or @file.json)`);
-  }
 }
 
 interface Group {
@@ -236,7 +111,7 @@ export function playCommand(argv: readonly string[], io: CliIO): number | Promis
   if (positionals.length === 0) throw new UsageError(`which env? give an env id: buddy-gym play ${ATTENTION_MARKET_ID} ...`);
   if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   const id = positionals[0];
-  if (!registeredIds().includes(id)) throw new UsageError(`unknown env id ${JSON.stringify(id)}; registered ids: ${registeredIds().join(', ')}`);
+  assertEnvId(id);
   if (id !== ATTENTION_MARKET_ID) {
     for (const f of ['goals', 'users', 'agent']) if (values[f] !== undefined) throw new UsageError(`--${f} is for ${ATTENTION_MARKET_ID}; for ${id} choose agents with --side SIDE=AGENT`);
     genericPlay(

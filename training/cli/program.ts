@@ -6,19 +6,21 @@
  * call it (or a command) directly.
  */
 import packageJson from '../../package.json';
-import { OptionError } from '../../envs/core/errors.js';
+import { BackendUnavailableError } from '../../agents/backend/names.js';
+import { didYouMean } from '../../envs/core/suggest.js';
 import { analyzeCommand, analyzeSpec } from './analyze.js';
-import type { CommandSpec } from './args.js';
+import { commandHelp, parseCommandArgs, type CommandSpec } from './args.js';
 import { checkCommand, checkSpec } from './check.js';
 import { dashboardCommand, dashboardSpec } from './dashboard.js';
-import { EXIT, UsageError } from './errors.js';
-import { evalCommand, evalSpec } from './eval.js';
-import { infoCommand, infoSpec } from './info.js';
-import type { CliIO } from './io.js';
+import { EXIT, UsageError, reportError } from './errors.js';
+import { evalSpec } from './eval-spec.js';
+import { infoSpec } from './info-spec.js';
+import { fittedIO, type CliIO } from './io.js';
 import { listCommand, listSpec } from './list.js';
-import { playCommand, playSpec } from './play.js';
+import { playSpec } from './play-spec.js';
 import { reportCommand, reportSpec } from './report.js';
-import { trainCommand, trainSpec } from './train.js';
+import { serveCommand, serveSpec } from './serve.js';
+import { trainSpec } from './train-spec.js';
 
 /** An exit code, or a promise of one for a command that waits (training, loading files). */
 export type ExitCode = number | Promise<number>;
@@ -28,16 +30,46 @@ export interface Command {
   run(argv: readonly string[], io: CliIO): ExitCode;
 }
 
+type Run = Command['run'];
+
+/**
+ * A command whose code needs TensorFlow.js (seconds to import): its flags are checked and its
+ * --help printed from the spec alone, and only a real run imports the module.
+ */
+function lazy(spec: CommandSpec, load: () => Promise<Run>): Command {
+  return {
+    spec,
+    run(argv, io) {
+      if (parseCommandArgs(spec, argv).values.help) {
+        commandHelp(spec).forEach((l) => io.out(l));
+        return EXIT.ok;
+      }
+      return load().then((run) => run(argv, io));
+    },
+  };
+}
+
+/** A command whose very spec needs heavy modules: its name and summary here, the rest loaded on use. */
+function loadedWhole(name: string, summary: string, load: () => Promise<{ spec: CommandSpec; run: Run }>): Command {
+  return { spec: { name, summary, usage: [], flags: [] }, run: (argv, io) => load().then((m) => m.run(argv, io)) };
+}
+
 export const COMMANDS: readonly Command[] = [
   { spec: listSpec, run: listCommand },
   { spec: checkSpec, run: checkCommand },
-  { spec: playSpec, run: playCommand },
-  { spec: trainSpec, run: trainCommand },
-  { spec: evalSpec, run: evalCommand },
-  { spec: infoSpec, run: infoCommand },
+  lazy(playSpec, async () => (await import('./play.js')).playCommand),
+  lazy(trainSpec, async () => (await import('./train.js')).trainCommand),
+  lazy(evalSpec, async () => (await import('./eval.js')).evalCommand),
+  lazy(infoSpec, async () => (await import('./info.js')).infoCommand),
   { spec: dashboardSpec, run: (argv, io) => dashboardCommand(argv, io) },
   { spec: reportSpec, run: reportCommand },
   { spec: analyzeSpec, run: analyzeCommand },
+  // results lists its rows (recipes that import the trainer) in its help: named here, loaded whole on use.
+  loadedWhole('results', "train and judge every row of the results table (each game's known result), writing RESULTS.md", async () => {
+    const m = await import('./results.js');
+    return { spec: m.resultsSpec, run: m.resultsCommand };
+  }),
+  { spec: serveSpec, run: (argv, io) => serveCommand(argv, io) },
 ];
 
 /** Commands that later issues add; named so that trying one says so. */
@@ -61,7 +93,8 @@ export function programHelp(): string[] {
     '  -v, --version  print the version and exit',
     ...(LATER.length ? ['', `Not there yet (later issues): ${LATER.join(', ')}.`] : []),
     '',
-    'Exit codes: 0 success, 1 a conformance check failed, 2 a mistake in the command line.',
+    'Exit codes: 0 success, 1 a conformance check failed, 2 a mistake in the command line (or a refused',
+    'checkpoint, or a backend this machine lacks), 130 a training run stopped by Ctrl-C (143 by SIGTERM).',
   ];
 }
 
@@ -71,7 +104,10 @@ function find(name: string): Command | undefined {
 
 function unknownCommand(name: string): UsageError {
   const later = LATER.includes(name) ? ` ("${name}" comes in a later issue)` : '';
-  const what = name.startsWith('-') ? `unknown flag ${name}` : `unknown command ${JSON.stringify(name)}${later}`;
+  const names = [...COMMANDS.map((c) => c.spec.name), 'help'];
+  const what = name.startsWith('-')
+    ? `unknown flag ${name}${didYouMean(name, ['--help', '--version'], (n) => n)}`
+    : `unknown command ${JSON.stringify(name)}${later}${didYouMean(name, names)}`;
   return new UsageError(`${what}; the commands are ${COMMANDS.map((c) => c.spec.name).join(', ')}, help (see buddy-gym --help)`);
 }
 
@@ -83,15 +119,12 @@ export function runCli(argv: readonly string[], io: CliIO): ExitCode {
   const [first, ...rest] = argv;
   let prefix = 'buddy-gym';
   const report = (e: unknown): number => {
-    if (e instanceof UsageError || e instanceof OptionError) {
+    // A backend this machine lacks is a fact to report, not a crash.
+    if (e instanceof BackendUnavailableError) {
       io.err(`${prefix}: ${e.message}`);
       return EXIT.usage;
     }
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    io.err(`${prefix}: ${msg}`);
-    if (e instanceof Error && e.stack && process.env.BUDDY_GYM_DEBUG) io.err(e.stack);
-    else io.err('(set BUDDY_GYM_DEBUG=1 to see the stack trace)');
-    return EXIT.failure;
+    return reportError(prefix, e, io);
   };
   try {
     if (first === undefined || first === '--help' || first === '-h') {
@@ -103,18 +136,20 @@ export function runCli(argv: readonly string[], io: CliIO): ExitCode {
       return EXIT.ok;
     }
     if (first === 'help') {
-      if (rest.length === 0) {
+      if (rest.length === 0 || (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h'))) {
         programHelp().forEach((l) => io.out(l));
         return EXIT.ok;
       }
       const cmd = find(rest[0]);
       if (!cmd || rest.length > 1) throw rest.length > 1 ? new UsageError(`help takes one command name, got ${rest.join(' ')}`) : unknownCommand(rest[0]);
-      return cmd.run(['--help'], io);
+      return cmd.run(['--help'], fittedIO(io));
     }
     const cmd = find(first);
     if (!cmd) throw unknownCommand(first);
     prefix = `buddy-gym ${cmd.spec.name}`;
-    const code = cmd.run(rest, io);
+    // Tables and help fit the terminal; what a program reads (JSON, markdown) is never broken.
+    const machine = rest.includes('--json') || rest.includes('--markdown');
+    const code = cmd.run(rest, machine ? io : fittedIO(io));
     return typeof code === 'number' ? code : code.catch(report);
   } catch (e) {
     return report(e);

@@ -1,16 +1,19 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { BACKEND_NAMES, isBackendName, type BackendName, type BackendReport } from '../../agents/backend/index.js';
+import { BACKEND_NAMES, isBackendName, selectBackend, type BackendName, type BackendReport } from '../../agents/backend/index.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { OptionError } from '../../envs/core/errors.js';
 import { describeAllowed, describeSchema, parseOptions, type OptionSpec } from '../../envs/core/options.js';
-import { registeredIds, spec as envSpec } from '../../envs/registry.js';
-import { CheckpointError, CheckpointStore, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
-import type { MatchupOptions } from '../evaluate.js';
-import { rewardMetric, trainDefaultsFor, trainWarnings } from '../profiles/index.js';
-import { summaryEvaluation } from './train-evaluation.js';
+import { didYouMean } from '../../envs/core/suggest.js';
+import { spec as envSpec } from '../../envs/registry.js';
+import { CheckpointError, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
+import { answer, questionsFor, statJson as statJsonNull, type Answer } from '../evaluation/questions.js';
+import { describeComparison, type Comparison } from '../evaluation/paired.js';
+import { metricLabel, rewardMetric, summaryMetrics, trainDefaultsFor, trainWarnings } from '../profiles/index.js';
+import { trainsAll } from '../self-play/config.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
+import { checkTrainerState } from '../checkpoint-check.js';
 import { MetricBus } from '../metrics/bus.js';
 import type { UpdateEvent } from '../metrics/events.js';
 import { backendReasons, saveTrainer, trainRun } from '../run.js';
@@ -18,112 +21,17 @@ import { parseTrainConfig, trainSchema, type TrainConfig } from '../self-play/co
 import { SelfPlayTrainer } from '../self-play/trainer.js';
 import type { Stat } from '../stats.js';
 import { RUN_INFO_FILE, SUMMARY_FILE } from '../dashboard/run-data.js';
-import type { Dashboard } from '../dashboard/server.js';
+import { startDashboardWorker, type WorkerDashboard } from '../dashboard/worker.js';
 import { HOST_FLAG, PORT_FLAG, dashboardAddress, startOrExplain } from './dashboard.js';
 import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
-import { parseEnvOptions } from './play.js';
+import { assertEnvId, parseEnvOptions, withPreset } from './env-options.js';
+import { EVAL_SEED_OFFSET, EVAL_WORLDS, SETTING_FLAGS, trainSpec, type SettingKey } from './train-spec.js';
+import { stopOnSignal } from './interrupt.js';
+import { checkpointPath, makeRunFolder, runFolder, showPath } from './run-folder.js';
 
-type SettingKey = keyof typeof trainSchema;
-
-/** Flags that set one train setting each (the others go through --set or --config). */
-const SETTING_FLAGS: readonly { flag: string; key: SettingKey; value: string }[] = [
-  { flag: 'steps', key: 'steps', value: '<N>' },
-  { flag: 'seed', key: 'seed', value: '<S>' },
-  { flag: 'schedule', key: 'schedule', value: '<NAME>' },
-  { flag: 'num-envs', key: 'numEnvs', value: '<B>' },
-  { flag: 'learner', key: 'learner', value: '<NAME>' },
-];
-
-/** Evaluation episodes are seeded from the run's seed plus this, away from the training seeds. */
-export const EVAL_SEED_OFFSET = 1_000_000;
-
-const settingRows = (): string[] =>
-  table(describeSchema(trainSchema).map((o) => [`  ${o.name}`, o.allowed, JSON.stringify(o.default), o.doc]));
-
-export const BACKEND_FLAG = {
-  name: 'backend',
-  type: 'string',
-  value: '<NAME>',
-  doc: `TensorFlow.js backend: ${BACKEND_NAMES.join(', ')} (default auto: the fastest that loads, GPU first; webgpu only by name)`,
-} as const;
-
-export const trainSpec: CommandSpec = {
-  name: 'train',
-  summary: 'train one policy per side of any env by self-play (π_user and π_goal, providers, …); progress, checkpoints, a summary table',
-  usage: [
-    'train <id> [--steps N] [--seed S] [--backend NAME] [--out DIR] [--config FILE.json] [--set key=value ...] [--option key=value ...] [--json]',
-    'train [<id>] --resume CKPT [--steps N] [--out DIR]',
-  ],
-  details: [
-    'Trains one policy per side (role) of any registered env by self-play: π_user and π_goal of',
-    `${ATTENTION_MARKET_ID}, the providers of the persuasion games, the consumers and the price-setter`,
-    'of trade-market-v0, the generator and discriminator of consensus-game-v0. Progress goes to stderr',
-    '(one line redrawn on a terminal, plain lines in a pipe or CI). The run folder gets metrics.jsonl,',
-    "metrics/<kind>.csv and checkpoints/ (step-<N>/, best/ by the env's measure, e.g. mean regret, latest.json). At the end, stdout gets a",
-    "summary: the last iteration's metrics, a short evaluation against baselines (mean ± 95% CI",
-    `over --eval-episodes episodes seeded from S + ${EVAL_SEED_OFFSET}, away from training), the`,
-    'checkpoint path and the next command to run. The run folder also gets run.json (env, options,',
-    'settings, backend) at the start and summary.json (the --json summary) at the end.',
-    '',
-    '--dashboard serves a live page of the run at http://127.0.0.1:<port>/ (printed on stderr;',
-    '--port P for a fixed port, --host H to bind another address) while it trains, and closes it',
-    'when the command ends; buddy-gym dashboard <run-dir> serves it later, buddy-gym report writes',
-    'it as one HTML file.',
-    '',
-    "Settings: defaults < the env's training recipe (its profile's trainDefaults) < --config FILE.json",
-    '< flags (--steps, --seed, ..., --set key=value); run.json records the merged settings.',
-    '--steps is the total of env steps of the run (rounds summed over the env copies; one',
-    'iteration plays numEnvs x rounds of them), so a resumed run continues to the same total.',
-    "--resume continues a checkpoint bit for bit with its own settings and env options: only",
-    '--steps may change; without --out it writes into the run folder the checkpoint belongs to.',
-    '',
-    'Every setting (--set key=value, or a key of the --config JSON object):',
-    ...settingRows(),
-    '',
-    'Env options (--option key=value): buddy-gym list <id>',
-  ],
-  flags: [
-    { name: 'steps', type: 'string', value: '<N>', doc: `total env steps of the run: ${describeAllowed(trainSchema.steps)} (default ${trainSchema.steps.default})` },
-    { name: 'seed', type: 'string', value: '<S>', doc: `seed of the env, the initial weights and all sampling: ${describeAllowed(trainSchema.seed)} (default 0)` },
-    BACKEND_FLAG,
-    { name: 'out', type: 'string', value: '<DIR>', doc: 'run folder (default runs/<id>-<UTC time>); an existing non-empty folder only when resuming one of its checkpoints' },
-    { name: 'resume', type: 'string', value: '<CKPT>', doc: 'continue from this checkpoint folder (e.g. runs/<run>/checkpoints/step-000000004096)' },
-    { name: 'config', type: 'string', value: '<FILE.json>', doc: 'a JSON object of settings (see the list above), validated like env options' },
-    { name: 'schedule', type: 'string', value: '<NAME>', doc: 'simultaneous (both sides learn every iteration, the default) or alternating (K iterations of one side, then the other)' },
-    { name: 'population', type: 'boolean', doc: 'population mode (PSRO): snapshots of each side, opponents drawn from the meta-game equilibrium' },
-    { name: 'num-envs', type: 'string', value: '<B>', doc: `env copies stepped together: ${describeAllowed(trainSchema.numEnvs)} (default ${trainSchema.numEnvs.default})` },
-    { name: 'learner', type: 'string', value: '<NAME>', doc: 'ppo (the default) or reinforce, for both sides' },
-    { name: 'option', type: 'string', value: '<key=value>', multiple: true, doc: 'an env option, repeatable: --option goals=6 --option rounds=16' },
-    { name: 'set', type: 'string', value: '<key=value>', multiple: true, doc: 'any setting of the list above, repeatable: --set hidden=32 --set learningRate=1e-3' },
-    { name: 'eval-episodes', type: 'string', value: '<K>', doc: 'episodes of each evaluation matchup after training, an integer in [0, 100000] (default 8; 0 skips it)' },
-    {
-      name: 'exploitability',
-      type: 'string',
-      value: '<N>',
-      doc: 'after training, estimate exploitability lower bounds with N best-response iterations per side, for the trained and for the initial policies (default off)',
-    },
-    { name: 'quiet', type: 'boolean', doc: 'no progress display (the metric files are still written)' },
-    { name: 'json', type: 'boolean', doc: 'print the summary as JSON' },
-    {
-      name: 'dashboard',
-      type: 'boolean',
-      doc: 'serve a live page of the run (URL on stderr, also with --quiet) until training and the evaluation end; then it closes (buddy-gym dashboard <run> serves it afterwards)',
-    },
-    PORT_FLAG,
-    HOST_FLAG,
-    HELP_FLAG,
-  ],
-  examples: [
-    `buddy-gym train ${ATTENTION_MARKET_ID}`,
-    `buddy-gym train ${ATTENTION_MARKET_ID} --steps 100000 --backend wasm --out runs/first --set hidden=128`,
-    `buddy-gym train ${ATTENTION_MARKET_ID} --schedule alternating --population --config my-settings.json`,
-    'buddy-gym train trade-market-v0 --set train=price-setter --set opponents=consumer=demand-curve',
-    'buddy-gym train --resume runs/first/checkpoints/step-000000016384 --steps 200000',
-  ],
-};
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -165,7 +73,7 @@ function parseSetFlags(pairs: readonly string[]): Record<string, unknown> {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects key=value, got ${JSON.stringify(pair)}; the settings are ${keys}`);
     const key = pair.slice(0, eq).trim();
-    if (!Object.hasOwn(trainSchema, key)) throw new UsageError(`--set: unknown setting ${JSON.stringify(key)}; the settings are ${keys}`);
+    if (!Object.hasOwn(trainSchema, key)) throw new UsageError(`--set: unknown setting ${JSON.stringify(key)}${didYouMean(key, Object.keys(trainSchema))}; the settings are ${keys}`);
     if (Object.hasOwn(out, key)) throw new UsageError(`--set ${key} is given twice`);
     out[key] = settingFromText(key as SettingKey, pair.slice(eq + 1), `--set ${key}`);
   }
@@ -218,24 +126,6 @@ export function checkpointUsage<T>(p: Promise<T>, flag: string): Promise<T> {
     if (e instanceof CheckpointError) throw new UsageError(`${flag}${e.message}`);
     throw e;
   });
-}
-
-/**
- * A checkpoint folder given on the command line; a run folder (with checkpoints/ inside and
- * no manifest.json) stands for its latest checkpoint, and `note` says so.
- */
-export function checkpointPath(p: string, note: (line: string) => void): string {
-  if (existsSync(join(p, 'manifest.json')) || !existsSync(join(p, 'checkpoints'))) return p;
-  const latest = new CheckpointStore(p, { keepLast: 1 }).latest();
-  if (latest === null) return p;
-  note(`${p} is a run folder: using its latest checkpoint, ${showPath(latest)}`);
-  return latest;
-}
-
-/** A path for display: relative to the working folder when inside it. */
-export function showPath(p: string): string {
-  const rel = relative(process.cwd(), p);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
 }
 
 /** The settings exploitability's best responses train with: the run's, one side at a time against a frozen policy. */
@@ -295,35 +185,6 @@ function lineStream(line: (text: string) => void): Writable {
   });
 }
 
-function utcStamp(d = new Date()): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
-function isNonEmptyDir(p: string): boolean {
-  return existsSync(p) && statSync(p).isDirectory() && readdirSync(p).length > 0;
-}
-
-/** The run folder: --out, or the resumed checkpoint's run, or runs/<id>-<UTC time>. */
-function runFolder(outFlag: string | undefined, id: string, resume: string | undefined): string {
-  const resumeAbs = resume ? resolve(resume) : undefined;
-  const resumeRun = resumeAbs && basename(dirname(resumeAbs)) === 'checkpoints' ? dirname(dirname(resumeAbs)) : undefined;
-  if (outFlag !== undefined) {
-    const out = resolve(outFlag);
-    if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${outFlag} is a file; give a folder`);
-    if (isNonEmptyDir(out) && out !== resumeRun) {
-      throw new UsageError(
-        `--out ${outFlag} exists and is not empty; give a new folder, or --resume one of the checkpoints of that run (${join(outFlag, 'checkpoints', 'step-...')})`,
-      );
-    }
-    return out;
-  }
-  if (resumeRun) return resumeRun;
-  const base = resolve('runs', `${id}-${utcStamp()}`);
-  let out = base;
-  for (let i = 2; isNonEmptyDir(out); i++) out = `${base}-${i}`;
-  return out;
-}
-
 interface ResumeInfo {
   path: string;
   envId: string;
@@ -338,12 +199,8 @@ async function readResume(path: string): Promise<ResumeInfo> {
   if (!t || typeof t !== 'object' || typeof t.config !== 'object' || typeof t.step !== 'number') {
     throw new UsageError(`--resume ${path}: the checkpoint holds no self-play trainer state to continue`);
   }
-  let config: TrainConfig;
-  try {
-    config = parseTrainConfig(t.config, `checkpoint ${path}`);
-  } catch (e) {
-    throw new UsageError(`--resume ${path}: its trainer settings are not valid here: ${(e as Error).message}`);
-  }
+  // Every field of the trainer state against the env and the settings (step ≥ 0, options valid, ...).
+  const { config } = await checkpointUsage(Promise.resolve().then(() => checkTrainerState(manifest, summary.path)), '--resume: ');
   const envOptions = (t.envOptions ?? manifest.envOptions ?? {}) as Record<string, unknown>;
   return { path: summary.path, envId: manifest.envId, envOptions, config, step: t.step };
 }
@@ -364,17 +221,15 @@ export interface TrainSummaryJson {
   trainedSteps: number;
   seconds: number;
   lastIteration: { metrics: Record<string, number>; updates: Record<string, Omit<UpdateEvent, 'kind' | 'time' | 'step' | 'iteration' | 'policy'>> };
-  evaluation: { label: string; players: Record<string, string>; metric: string; stat: ReturnType<typeof statJson> }[];
-  evaluationEpisodes: number;
+  /** One answer per question asked of a trained side (training/evaluation/questions.ts). */
+  evaluation: AnswerJson[];
+  evaluationWorlds: number;
   evaluationSeed: number;
   exploitability: { trained: ExploitabilityEstimate; initial: ExploitabilityEstimate } | null;
   checkpoint: string;
   best: string | null;
   next: string;
 }
-
-/** Words for metrics of every env; the env's profile adds its own. */
-const METRIC_LABELS: Record<string, string> = {};
 
 /** `buddy-gym train`: resolves to the exit code. */
 export function trainCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
@@ -391,10 +246,12 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const resumeFlag = stringFlag(values, 'resume');
   if (positionals.length === 0 && resumeFlag === undefined) throw new UsageError(`which env? give an env id: buddy-gym train ${ATTENTION_MARKET_ID} (or --resume a checkpoint)`);
   const idGiven = positionals[0];
-  if (idGiven !== undefined && !registeredIds().includes(idGiven)) throw new UsageError(`unknown env id ${JSON.stringify(idGiven)}; registered ids: ${registeredIds().join(', ')}`);
+  if (idGiven !== undefined) assertEnvId(idGiven);
 
   const backend = backendFlag(values);
-  const evalEpisodes = intFlag(values, 'eval-episodes', 8, 0, 100_000);
+  if (stringFlag(values, 'eval-worlds') !== undefined && stringFlag(values, 'eval-episodes') !== undefined) throw new UsageError('--eval-worlds and --eval-episodes both set the evaluation; give one');
+  const evalEpisodes = stringFlag(values, 'eval-episodes') === undefined ? null : intFlag(values, 'eval-episodes', 0, 0, 100_000);
+  const evalWorldsFlag = intFlag(values, 'eval-worlds', EVAL_WORLDS, 0, 1_000_000);
   const exploitIterations = stringFlag(values, 'exploitability') === undefined ? 0 : intFlag(values, 'exploitability', 0, 1, 1_000_000);
   const wantDashboard = values.dashboard === true;
   if (!wantDashboard) for (const f of ['port', 'host']) if (stringFlag(values, f) !== undefined) throw new UsageError(`--${f} sets the address of --dashboard; give --dashboard too`);
@@ -429,12 +286,15 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   }
   Object.assign(given, fromFlags, fromSet);
 
-  const resume = resumeFlag === undefined ? undefined : await readResume(resumeFlag);
+  // A run folder stands for its latest checkpoint, as in eval.
+  const resume = resumeFlag === undefined ? undefined : await readResume(checkpointPath(resumeFlag, io.err));
   const id = idGiven ?? resume!.envId;
   if (resume && resume.envId !== id) throw new UsageError(`--resume ${resumeFlag}: the checkpoint is of ${resume.envId}, not ${id}`);
 
   const optionPairs = (values.option as string[] | undefined) ?? [];
-  const envOptionsGiven = parseEnvOptions(id, optionPairs);
+  const preset = stringFlag(values, 'preset');
+  const optionsFlagged = parseEnvOptions(id, optionPairs);
+  const envOptionsGiven = withPreset(id, preset, optionsFlagged);
   let fullOptions: Record<string, unknown>;
   try {
     fullOptions = { ...(envSpec(id).parseOptions(resume ? { ...resume.envOptions, ...envOptionsGiven } : envOptionsGiven) as Record<string, unknown>) };
@@ -454,7 +314,9 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     }
     const before = envSpec(id).parseOptions(resume.envOptions) as Record<string, unknown>;
     for (const k of Object.keys(envOptionsGiven)) {
-      if (before[k] !== fullOptions[k]) throw new UsageError(`--resume continues the checkpoint's env, but --option ${k}=${JSON.stringify(fullOptions[k])} differs from its ${JSON.stringify(before[k])}`);
+      if (before[k] === fullOptions[k]) continue;
+      const given = Object.hasOwn(optionsFlagged, k) ? `--option ${k}=${JSON.stringify(fullOptions[k])}` : `--preset ${preset} gives ${k}=${JSON.stringify(fullOptions[k])}, which`;
+      throw new UsageError(`--resume continues the checkpoint's env, but ${given} differs from its ${JSON.stringify(before[k])}`);
     }
     config = parseTrainConfig({ ...resume.config, steps: given.steps ?? resume.config.steps }, 'train settings');
   } else {
@@ -470,7 +332,8 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   }
   for (const w of trainWarnings(id, fullOptions, config)) io.err(`warning: ${w}`);
   const envOptions = resume ? resume.envOptions : envOptionsGiven;
-  const out = runFolder(stringFlag(values, 'out'), id, resumeFlag);
+  const outFlag = stringFlag(values, 'out');
+  const out = runFolder(outFlag, id, resume?.path);
   let perIteration: number;
   try {
     perIteration = SelfPlayTrainer.stepsPerIteration(id, fullOptions, config.numEnvs);
@@ -490,12 +353,14 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     io.err(`train: ${what}, ${config.steps} steps in all (${perIteration} per iteration); run folder ${showPath(out)}`);
   }
 
+  // The backend before the run folder: a backend this machine lacks is a refusal (exit 2) that leaves nothing behind.
+  const backendReport = await selectBackend(backend);
   const bus = new MetricBus();
   const lastUpdates: Record<string, UpdateEvent> = {};
   // run.json: what the dashboard and the report show as the run's config (the backend once known).
   const runInfo: Record<string, unknown> = { env: id, envOptions: fullOptions, settings: config, backend: null, resumedFrom: resume?.path ?? null };
   const writeRunInfo = () => writeFileSync(join(out, RUN_INFO_FILE), JSON.stringify(runInfo, null, 2) + '\n');
-  mkdirSync(out, { recursive: true });
+  makeRunFolder(out, outFlag);
   writeRunInfo();
   bus.events$.subscribe((e) => {
     if (e.kind === 'update') lastUpdates[e.policy] = e;
@@ -508,37 +373,54 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
       }
     }
   });
-  let dashboard: Dashboard | undefined;
+  let dashboard: WorkerDashboard | undefined;
   if (address) {
-    dashboard = await startOrExplain({ runs: [{ name: basename(out), dir: out, live: bus.events$ }], ...address });
+    // In a worker thread: it answers while an iteration holds this one.
+    dashboard = await startOrExplain({ runs: [{ name: basename(out), dir: out, live: bus.events$ }], ...address }, ({ runs, ...o }) => startDashboardWorker(runs, o));
     io.err(`dashboard: ${dashboard.url}`);
   }
   const progress = io.errStream ?? lineStream((l) => io.err(l));
   const t0 = performance.now();
   let result: Awaited<ReturnType<typeof trainRun>>;
+  const interrupt = stopOnSignal((line) => io.err(line));
   try {
     result = await checkpointUsage(
-      trainRun({ envId: id, envOptions, config: resume ? { steps: config.steps } : config, backend, out, resume: resume?.path, quiet, progress, bus }),
+      trainRun({ envId: id, envOptions, config: resume ? { steps: config.steps } : config, backend: backendReport, out, resume: resume?.path, quiet, progress, bus, stop: interrupt.signal, tensorboard: values.tensorboard === true }),
       resume ? '--resume: ' : '',
     );
   } catch (e) {
     await dashboard?.close();
     throw e;
+  } finally {
+    interrupt.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;
   const trainer = result.trainer;
+  if (result.interrupted) {
+    trainer.dispose();
+    await dashboard?.close();
+    const at = showPath(result.checkpoint);
+    io.err(`interrupted at step ${trainer.step} of ${trainer.config.steps}: checkpoint saved (atomically) to ${at}`);
+    io.err(`continue with: npx buddy-gym train --resume ${at} --steps ${trainer.config.steps}`);
+    return interrupt.exitCode;
+  }
   try {
-    // A short evaluation on fresh seeds: the trained policies against baselines, and the baselines against the same opponents.
-    const matchup: MatchupOptions = { envId: id, envOptions, episodes: evalEpisodes, numEnvs: trainer.config.numEnvs, rounds: trainer.T, seed: trainer.config.seed + EVAL_SEED_OFFSET };
+    // The evaluation on fresh worlds: each trained side (mode, sampled beside) against baselines, paired with its reference.
+    const evalWorlds = evalEpisodes === null ? evalWorldsFlag : evalEpisodes * trainer.config.numEnvs;
+    const worldsOptions = { envId: id, envOptions, worlds: evalWorlds, rounds: trainer.T, seed: trainer.config.seed + EVAL_SEED_OFFSET };
     const evaluation: TrainSummaryJson['evaluation'] = [];
-    if (evalEpisodes > 0) {
-      for (const c of summaryEvaluation(trainer, matchup)) evaluation.push({ label: c.label, players: c.players, metric: c.metric, stat: statJson(c.stat) });
+    if (evalWorlds > 0) {
+      const trained = trainsAll(trainer.config) ? trainer.sides : [trainer.config.train];
+      const partnerOf = (side: string) => trainer.baseline(side)?.name ?? trainer.profile.reference[side];
+      for (const q of questionsFor(trainer.profile, trainer.sides, trained, partnerOf)) {
+        evaluation.push(answerJson(answer(q, trainer.policies, trainer.profile, trainer.sides, worldsOptions)));
+      }
     }
 
     let exploitability: TrainSummaryJson['exploitability'] = null;
     if (exploitIterations > 0) {
       if (!quiet) io.err(`exploitability: training best responses, ${exploitIterations} iterations per side, for the trained and the initial policies...`);
-      const xo = { envId: id, envOptions, config: bestResponseConfig(trainer.config), iterations: exploitIterations, evalEpisodes: Math.max(2, evalEpisodes), seed: trainer.config.seed };
+      const xo = { envId: id, envOptions, config: bestResponseConfig(trainer.config), iterations: exploitIterations, evalEpisodes: Math.max(2, Math.ceil(evalWorlds / trainer.config.numEnvs)), seed: trainer.config.seed };
       const trained = exploitabilityLowerBound(trainer.policies, xo);
       const fresh = new SelfPlayTrainer(id, envOptions, parseTrainConfig({ ...bestResponseConfig(trainer.config), steps: 1 }));
       let initial: ExploitabilityEstimate;
@@ -574,8 +456,8 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
         ),
       },
       evaluation,
-      evaluationEpisodes: evalEpisodes,
-      evaluationSeed: matchup.seed,
+      evaluationWorlds: evalWorlds,
+      evaluationSeed: worldsOptions.seed,
       exploitability,
       checkpoint: result.checkpoint,
       best: result.best,
@@ -583,7 +465,12 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     };
     writeFileSync(join(out, SUMMARY_FILE), JSON.stringify(summaryJson, null, 2) + '\n');
     if (values.json) io.out(JSON.stringify(summaryJson, null, 2));
-    else printSummary(io, summaryJson, trainer.config, { ...METRIC_LABELS, ...trainer.profile.metricLabels }, trainer.profile.best.metric);
+    else {
+      // Words for every metric (the profile's, else the name in words), and which ones have a row.
+      const keys = Object.keys(summaryJson.lastIteration.metrics);
+      const labels = { ...trainer.profile.metricLabels, ...Object.fromEntries(keys.map((k) => [k, metricLabel(trainer.profile, k)])) };
+      printSummary(io, summaryJson, trainer.config, labels, trainer.best.metric, summaryMetrics(trainer.profile, keys));
+    }
     return EXIT.ok;
   } finally {
     trainer.dispose();
@@ -599,7 +486,7 @@ function isInside(p: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Record<string, string>, bestMetric: string): void {
+function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Record<string, string>, bestMetric: string, shown: readonly string[]): void {
   const trained = s.resumedFrom ? `${s.trainedSteps} more env steps (resumed at step ${s.steps - s.trainedSteps})` : `${s.steps} env steps`;
   io.out(`${s.env}: trained ${trained}, ${s.iterations} iterations in all, in ${s.seconds.toFixed(1)} s on ${s.backend.name}${s.backend.detail ? ` (${s.backend.detail})` : ''}`);
   const opts = Object.entries(s.envOptions).map(([k, v]) => `${k}=${String(v)}`).join(', ');
@@ -609,8 +496,8 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
   io.out('');
 
   const m = s.lastIteration.metrics;
-  const rows: string[][] = [[`last iteration (${s.iterations}, step ${s.steps})`, 'value']];
-  for (const [k, v] of Object.entries(m)) rows.push([`  ${labels[k] ?? k}`, num(v)]);
+  const rows: string[][] = [[`last training iteration (${s.iterations}, step ${s.steps}; sampled policies vs their training opponents)`, 'value']];
+  for (const k of shown) rows.push([`  ${labels[k] ?? k}`, num(m[k])]);
   table(rows, [false, true]).forEach((l) => io.out(l));
   const sides = Object.keys(s.lastIteration.updates);
   if (sides.length) {
@@ -624,14 +511,21 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
   }
   if (s.evaluation.length) {
     io.out('');
-    const n = s.evaluation[0].stat.n;
-    const rows2: string[][] = [[`evaluation (${n} episodes x ${c.numEnvs} copies, seeds from ${s.evaluationSeed})`, 'metric', 'mean', '95% CI']];
-    const metricName = { ...labels, meanRegret: 'user regret per round', goal0Utility: 'utility of goal #0 per round' } as Record<string, string>;
+    io.out(`evaluation on ${s.evaluationWorlds} worlds (seeds from ${s.evaluationSeed}): each trained side deterministic (mode),`);
+    io.out('the sampled policy beside it, compared in pairs with its reference baseline on the same worlds');
     for (const e of s.evaluation) {
-      const st: Stat = { mean: e.stat.mean ?? NaN, ci95: e.stat.ci95 ?? NaN, n: e.stat.n };
-      rows2.push([`  ${e.label}`, metricName[e.metric] ?? e.metric, num(st.mean), ci(st)]);
+      io.out('');
+      io.out(`  ${e.label}: ${e.figure}, ${e.higherIsBetter ? 'higher' : 'lower'} is better`);
+      const stat = (j: ComparisonJson['candidate']): Stat => ({ mean: j.mean ?? NaN, ci95: j.ci95 ?? NaN, n: j.n });
+      const rows2: string[][] = [
+        [`    trained (mode)`, num(stat(e.mode.candidate).mean), ci(stat(e.mode.candidate))],
+        [`    trained (sampled)`, num(stat(e.sampled.candidate).mean), ci(stat(e.sampled.candidate))],
+        [`    ${e.reference} (reference)`, num(stat(e.mode.reference).mean), ci(stat(e.mode.reference))],
+      ];
+      table(rows2, [false, true, false]).forEach((l) => io.out(l));
+      io.out(`    mode vs ${e.reference}: ${e.mode.summary}`);
+      io.out(`    sampled vs ${e.reference}: ${e.sampled.summary}`);
     }
-    table(rows2, [false, false, true, false]).forEach((l) => io.out(l));
   }
   if (s.exploitability) {
     io.out('');
@@ -643,4 +537,35 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
   io.out(`checkpoint: ${showPath(s.checkpoint)}`);
   io.out(`best: ${s.best ? showPath(s.best) : `(none: no finite ${bestMetric} yet)`}`);
   io.out(`next: ${s.next}`);
+}
+
+/** A comparison as JSON, with its sentence. */
+interface ComparisonJson {
+  candidate: ReturnType<typeof statJsonNull>;
+  reference: ReturnType<typeof statJsonNull>;
+  difference: ReturnType<typeof statJsonNull>;
+  verdict: Comparison['verdict'];
+  summary: string;
+}
+
+export interface AnswerJson {
+  label: string;
+  side: string;
+  /** A round metric of the env, or `<side>Reward`. */
+  metric: string;
+  figure: string;
+  higherIsBetter: boolean;
+  reference: string;
+  players: Answer['players'];
+  mode: ComparisonJson;
+  sampled: ComparisonJson;
+}
+
+function comparisonJson(c: Comparison): ComparisonJson {
+  return { candidate: statJsonNull(c.candidate), reference: statJsonNull(c.reference), difference: statJsonNull(c.difference), verdict: c.verdict, summary: describeComparison(c) };
+}
+
+function answerJson(a: Answer): AnswerJson {
+  const q = a.question;
+  return { label: q.label, side: q.side, metric: q.metric ?? rewardMetric(q.side), figure: q.figure, higherIsBetter: q.higherIsBetter, reference: q.reference, players: a.players, mode: comparisonJson(a.mode), sampled: comparisonJson(a.sampled) };
 }

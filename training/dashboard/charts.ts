@@ -1,9 +1,11 @@
 /**
- * The dashboard's charts: which metric of which event goes in which chart. Shared by the
- * PNG export (`chartSeries`) and, as the same rules written in the page's client script,
- * by the browser (page.ts keeps the two in step: ids, titles and series labels).
+ * The dashboard's charts: which metric of which event goes in which chart, as the page's client
+ * script draws them (page.ts keeps the two in step: ids, titles and series labels); and the
+ * report's figures (`runFigures`): small multiples in the game's own words, for PNG and SVG.
  */
 import type { TrainEvent } from '../metrics/events.js';
+import { metricLabel, metricWordsFor, summaryMetrics } from '../profiles/metric-words.js';
+import type { Figure, Panel } from './figure.js';
 
 /** The chart ids, in the order of the page: the `data-chart` attribute of each container. */
 export const CHART_IDS = ['regret', 'visibility', 'losses', 'kl-entropy', 'exploitability'] as const;
@@ -35,44 +37,55 @@ export interface Series {
   y: number[];
 }
 
-export interface Chart {
-  id: ChartId;
-  title: string;
-  series: Series[];
-}
+/** The figures of a run's report, by file name: its round metrics, its policies' updates, its evaluations. */
+export const FIGURE_IDS = ['round-metrics', 'updates', 'evaluations'] as const;
+export type FigureId = (typeof FIGURE_IDS)[number];
+
+const UPDATE_PANELS: readonly (readonly [string, string])[] = [
+  ['policyLoss', 'policy loss'],
+  ['valueLoss', 'value loss'],
+  ['entropy', 'entropy'],
+  ['approxKl', 'approx. KL to the policy before the update'],
+];
 
 /**
- * Which chart and series label an event's value belongs to: calls `add(chart, label, x, y)`
- * for every finite value. `run` prefixes the label when several runs are shown.
+ * A run's figures as small multiples, in the game's words (`envId` picks them): one panel per
+ * round metric (its record-only ones left out), per update statistic (a series per policy)
+ * and per evaluation figure.
  */
-export function eventPoints(event: TrainEvent, run: string | null, add: (chart: ChartId, label: string, x: number, y: number) => void): void {
-  const pre = run === null ? '' : `${run} `;
-  const put = (chart: ChartId, label: string, y: unknown) => {
-    if (typeof y === 'number' && Number.isFinite(y) && Number.isFinite(event.step)) add(chart, pre + label, event.step, y);
+export function runFigures(events: readonly TrainEvent[], envId: string | undefined): { id: FigureId; figure: Figure }[] {
+  const words = metricWordsFor(envId);
+  const panels = new Map<string, Map<string, Series>>(); // key → series label → points
+  const titles = new Map<string, string>();
+  const put = (key: string, title: string, label: string, x: number, y: unknown) => {
+    if (typeof y !== 'number') return;
+    let byLabel = panels.get(key);
+    if (!byLabel) panels.set(key, (byLabel = new Map()));
+    titles.set(key, title);
+    let s = byLabel.get(label);
+    if (!s) byLabel.set(label, (s = { label, x: [], y: [] }));
+    s.x.push(x);
+    s.y.push(y);
   };
-  if (event.kind === 'episode') {
-    for (const id of ['regret', 'visibility'] as const) for (const k of EPISODE_METRICS[id]) put(id, k, event.metrics[k]);
-  } else if (event.kind === 'update') {
-    for (const id of ['losses', 'kl-entropy'] as const) for (const k of UPDATE_METRICS[id]) put(id, `${event.policy} ${k}`, (event as unknown as Record<string, unknown>)[k]);
-  } else if (event.kind === 'evaluation') {
-    for (const [k, v] of Object.entries(event.metrics)) put('exploitability', `${event.label}: ${k}`, v);
-  }
-}
-
-/** Every chart of the given runs' events (series prefixed by the run name when there are several runs). */
-export function chartSeries(runs: readonly { name: string; events: readonly TrainEvent[] }[]): Chart[] {
-  const charts = new Map<ChartId, Map<string, Series>>(CHART_IDS.map((id) => [id, new Map()]));
-  for (const run of runs) {
-    const prefix = runs.length > 1 ? run.name : null;
-    for (const e of run.events) {
-      eventPoints(e, prefix, (chart, label, x, y) => {
-        const m = charts.get(chart)!;
-        let s = m.get(label);
-        if (!s) m.set(label, (s = { label, x: [], y: [] }));
-        s.x.push(x);
-        s.y.push(y);
-      });
+  const shown = new Set<string>();
+  for (const e of events) {
+    if (e.kind === 'episode') {
+      for (const k of summaryMetrics(words, Object.keys(e.metrics))) {
+        shown.add(k);
+        put(`round:${k}`, metricLabel(words, k), k, e.step, e.metrics[k]);
+      }
+    } else if (e.kind === 'update') {
+      for (const [k, title] of UPDATE_PANELS) put(`update:${k}`, title, e.policy, e.step, (e as unknown as Record<string, unknown>)[k]);
+    } else if (e.kind === 'evaluation') {
+      for (const [k, v] of Object.entries(e.metrics)) put(`evaluation:${e.label}:${k}`, `${e.label}: ${metricLabel(words, k)}`, e.label, e.step, v);
     }
   }
-  return CHART_IDS.map((id) => ({ id, title: CHART_TITLES[id], series: [...charts.get(id)!.values()] }));
+  const group = (prefix: string): Panel[] =>
+    [...panels.entries()].filter(([k]) => k.startsWith(prefix)).map(([k, byLabel]) => ({ title: titles.get(k)!, series: [...byLabel.values()] }));
+  const env = envId ?? 'run';
+  return [
+    { id: 'round-metrics', figure: { title: `${env}: round metrics (mean per round, each iteration)`, xLabel: 'env steps', panels: group('round:') } },
+    { id: 'updates', figure: { title: `${env}: policy updates (each iteration, per policy)`, xLabel: 'env steps', panels: group('update:') } },
+    { id: 'evaluations', figure: { title: `${env}: evaluations`, xLabel: 'env steps', panels: group('evaluation:') } },
+  ];
 }

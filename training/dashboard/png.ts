@@ -1,12 +1,10 @@
 /**
- * A PNG line chart rendered in pure TypeScript (no canvas, no browser): an RGBA buffer with a
- * framed plot area, min/max tick labels and a title/legend drawn with a tiny built-in 5×7
- * bitmap font, one coloured polyline per series, encoded with node:zlib's deflateSync.
- *
- * Points whose x or y is not finite (NaN, ±Infinity) are skipped and break the line there.
- * A chart with no finite point is an empty frame with its title.
+ * PNG in pure TypeScript (no canvas, no browser): an RGBA raster with Bresenham lines, filled
+ * boxes and a tiny built-in 5×7 bitmap font, encoded with node:zlib's deflateSync, and the
+ * tick format of the charts. figure.ts draws the report's figures with it.
  */
 import { deflateSync } from 'node:zlib';
+import { crcTable, crcWith } from '../crc.js';
 
 export interface ChartSeries {
   label: string;
@@ -14,23 +12,7 @@ export interface ChartSeries {
   y: number[];
 }
 
-export interface Chart {
-  title: string;
-  series: ChartSeries[];
-}
-
-export interface ChartPngOptions {
-  /** Image width in pixels, an integer in [MIN_WIDTH, MAX_SIZE] (default 640). */
-  width?: number;
-  /** Image height in pixels, an integer in [MIN_HEIGHT, MAX_SIZE] (default 320). */
-  height?: number;
-}
-
-export const MIN_WIDTH = 120;
-export const MIN_HEIGHT = 80;
-export const MAX_SIZE = 8192;
-
-type RGB = readonly [number, number, number];
+export type RGB = readonly [number, number, number];
 
 /** Series colours, in order (cycled past the end). */
 export const SERIES_COLORS: readonly RGB[] = [
@@ -106,6 +88,18 @@ const FONT_SRC: Record<string, string> = {
   '%': '11000 11001 00010 00100 01000 10011 00011',
   '?': '01110 10001 00001 00010 00100 00000 00100',
   '&': '01100 10010 10100 01000 10101 10010 01101',
+  '|': '00100 00100 00100 00100 00100 00100 00100',
+  '*': '00000 10101 01110 11111 01110 10101 00000',
+  '[': '01110 01000 01000 01000 01000 01000 01110',
+  ']': '01110 00010 00010 00010 00010 00010 01110',
+  '#': '01010 01010 11111 01010 11111 01010 01010',
+  '<': '00010 00100 01000 10000 01000 00100 00010',
+  '>': '01000 00100 00010 00001 00010 00100 01000',
+  "'": '00100 00100 01000 00000 00000 00000 00000',
+  '"': '01010 01010 00000 00000 00000 00000 00000',
+  '!': '00100 00100 00100 00100 00100 00000 00100',
+  ';': '00000 01100 01100 00000 01100 00100 01000',
+  '^': '00100 01010 10001 00000 00000 00000 00000',
 };
 
 const FONT = new Map<string, number[]>(Object.entries(FONT_SRC).map(([ch, rows]) => [ch, rows.split(' ').map((r) => parseInt(r, 2))]));
@@ -122,7 +116,8 @@ export function textWidth(text: string): number {
 // ---------------------------------------------------------------------------------------------
 // Raster
 
-class Raster {
+/** An RGBA canvas with lines, filled boxes and the bitmap font (shared by the figure renderer). */
+export class Raster {
   readonly data: Uint8Array;
   constructor(
     readonly width: number,
@@ -184,7 +179,7 @@ class Raster {
   }
 }
 
-interface Rect {
+export interface Rect {
   x0: number;
   y0: number;
   x1: number;
@@ -194,21 +189,11 @@ interface Rect {
 // ---------------------------------------------------------------------------------------------
 // PNG encoding
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+const CRC32 = crcTable(0xedb88320);
 
 /** CRC-32 (ISO 3309 / PNG) of the bytes. */
 export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
+  return crcWith(CRC32, bytes, crc);
 }
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -251,120 +236,4 @@ export function formatTick(v: number): string {
   const a = Math.abs(v);
   if (a >= 1e5 || a < 1e-3) return v.toExponential(2).replace(/\.?0+e/, 'e');
   return String(Number(v.toPrecision(4)));
-}
-
-function checkSize(name: string, v: unknown, min: number, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_SIZE) {
-    throw new RangeError(`renderChartPng: ${name} must be an integer in [${min}, ${MAX_SIZE}], got ${String(v)}`);
-  }
-  return v;
-}
-
-function checkChart(chart: Chart): void {
-  if (chart === null || typeof chart !== 'object') throw new TypeError('renderChartPng: chart must be an object');
-  if (typeof chart.title !== 'string') throw new TypeError('renderChartPng: chart.title must be a string');
-  if (!Array.isArray(chart.series)) throw new TypeError('renderChartPng: chart.series must be an array');
-  chart.series.forEach((s, i) => {
-    if (s === null || typeof s !== 'object' || !Array.isArray(s.x) || !Array.isArray(s.y)) {
-      throw new TypeError(`renderChartPng: series ${i} must have x and y arrays`);
-    }
-    if (s.x.length !== s.y.length) throw new RangeError(`renderChartPng: series ${i} has ${s.x.length} x values but ${s.y.length} y values`);
-  });
-}
-
-/** The range [lo, hi] of the values, widened when empty of width (a constant series sits mid-plot). */
-function range(values: number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (lo === hi) {
-    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.5;
-    return [lo - pad, hi + pad];
-  }
-  return [lo, hi];
-}
-
-/** Renders the chart as a PNG (RGBA, 8 bits per channel). */
-export function renderChartPng(chart: Chart, opts: ChartPngOptions = {}): Buffer {
-  if (opts === null || typeof opts !== 'object') throw new TypeError('renderChartPng: options must be an object');
-  const width = checkSize('width', opts.width, MIN_WIDTH, 640);
-  const height = checkSize('height', opts.height, MIN_HEIGHT, 320);
-  checkChart(chart);
-
-  const img = new Raster(width, height);
-  const title = chart.title;
-  img.text(6, 5, title.toUpperCase(), TEXT_COLOR);
-
-  // Finite points per series; all of them set the axes' ranges.
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const s of chart.series) {
-    for (let i = 0; i < s.x.length; i++) {
-      if (Number.isFinite(s.x[i]) && Number.isFinite(s.y[i])) {
-        xs.push(s.x[i]!);
-        ys.push(s.y[i]!);
-      }
-    }
-  }
-  const empty = xs.length === 0;
-  const [xMin, xMax] = empty ? [0, 1] : range(xs);
-  const [yMin, yMax] = empty ? [0, 1] : range(ys);
-  const yLabels = empty ? [] : [formatTick(yMax), formatTick(yMin)];
-
-  // Layout: title on top, y labels left, x labels and the legend below.
-  const labelW = Math.max(0, ...yLabels.map(textWidth));
-  const plot: Rect = { x0: 8 + labelW + 4, y0: 18, x1: width - 10, y1: height - 30 };
-  img.line(plot.x0, plot.y0, plot.x1, plot.y0, FRAME_COLOR);
-  img.line(plot.x1, plot.y0, plot.x1, plot.y1, FRAME_COLOR);
-  img.line(plot.x1, plot.y1, plot.x0, plot.y1, FRAME_COLOR);
-  img.line(plot.x0, plot.y1, plot.x0, plot.y0, FRAME_COLOR);
-
-  // Legend: a swatch and the label per series, left to right, as far as it fits.
-  let lx = 6;
-  const ly = height - 10;
-  chart.series.forEach((s, i) => {
-    const w = 10 + 4 + textWidth(s.label) + 12;
-    if (lx + w - 12 > width - 4) return;
-    img.fill(lx, ly, 10, 6, SERIES_COLORS[i % SERIES_COLORS.length]!);
-    img.text(lx + 14, ly - 1, s.label.toUpperCase(), TEXT_COLOR);
-    lx += w;
-  });
-  if (empty) return encodePng(width, height, img.data);
-
-  // Ticks at the ends of both axes.
-  const tickY = plot.y1 + 4;
-  img.text(plot.x0 - 4 - textWidth(yLabels[0]!), plot.y0, yLabels[0]!, TEXT_COLOR);
-  img.text(plot.x0 - 4 - textWidth(yLabels[1]!), plot.y1 - GLYPH_H + 1, yLabels[1]!, TEXT_COLOR);
-  const xLo = formatTick(xMin);
-  const xHi = formatTick(xMax);
-  img.text(plot.x0, tickY, xLo, TEXT_COLOR);
-  img.text(plot.x1 - textWidth(xHi), tickY, xHi, TEXT_COLOR);
-  for (const x of [plot.x0, plot.x1]) img.line(x, plot.y1, x, plot.y1 + 2, FRAME_COLOR);
-  for (const y of [plot.y0, plot.y1]) img.line(plot.x0 - 2, y, plot.x0, y, FRAME_COLOR);
-
-  // Data inside the frame (one pixel in from it), clipped to that area.
-  const inner: Rect = { x0: plot.x0 + 1, y0: plot.y0 + 1, x1: plot.x1 - 1, y1: plot.y1 - 1 };
-  const px = (x: number) => Math.round(inner.x0 + ((x - xMin) / (xMax - xMin)) * (inner.x1 - inner.x0));
-  const py = (y: number) => Math.round(inner.y1 - ((y - yMin) / (yMax - yMin)) * (inner.y1 - inner.y0));
-  chart.series.forEach((s, i) => {
-    const color = SERIES_COLORS[i % SERIES_COLORS.length]!;
-    let prev: [number, number] | null = null;
-    for (let k = 0; k < s.x.length; k++) {
-      const x = s.x[k]!;
-      const y = s.y[k]!;
-      if (!Number.isFinite(x) || !Number.isFinite(y)) {
-        prev = null; // a gap in the line
-        continue;
-      }
-      const p: [number, number] = [px(x), py(y)];
-      if (prev) img.line(prev[0], prev[1], p[0], p[1], color, inner);
-      else img.set(p[0], p[1], color, inner);
-      prev = p;
-    }
-  });
-  return encodePng(width, height, img.data);
 }

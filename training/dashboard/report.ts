@@ -1,26 +1,29 @@
 /**
  * The static report of a run: one self-contained HTML file (renderPage in static mode,
- * the events embedded as JSON) and, optionally, one PNG per chart. Reads the run folder;
- * writes only the files asked for.
+ * the events embedded as JSON) and, optionally, its figures as PNG and SVG (small multiples
+ * in the game's words, see charts.ts). Reads the run folder; writes only the files asked for.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { chartSeries } from './charts.js';
+import { runFigures } from './charts.js';
+import { renderFigurePng, renderFigureSvg } from './figure.js';
 import { renderPage } from './page.js';
-import { renderChartPng } from './png.js';
 import { readRunEvents, readRunInfo, readRunTables, type RunData } from './run-data.js';
 
 export interface ReportOptions {
   /** The HTML file (default <runDir>/report.html). */
   out?: string;
-  /** Also write <pngDir>/<chart id>.png (default folder <runDir>/charts). */
+  /** Also write <chartsDir>/<figure>.png (default folder <runDir>/charts). */
   png?: boolean;
-  pngDir?: string;
+  /** Also write <chartsDir>/<figure>.svg. */
+  svg?: boolean;
+  chartsDir?: string;
 }
 
 export interface ReportResult {
   html: string;
-  pngs: string[];
+  /** The figure files written, PNG then SVG of each. */
+  charts: string[];
   events: number;
 }
 
@@ -35,15 +38,19 @@ export function writeReport(runDir: string, o: ReportOptions = {}): ReportResult
   const run = loadRun(runDir);
   const html = resolve(o.out ?? join(runDir, 'report.html'));
   writeFileSync(html, renderPage({ mode: 'static', title: `buddy-gym report: ${run.name}`, runs: [run] }));
-  const pngs: string[] = [];
-  if (o.png) {
-    const dir = resolve(o.pngDir ?? join(runDir, 'charts'));
+  const charts: string[] = [];
+  if (o.png || o.svg) {
+    const dir = resolve(o.chartsDir ?? join(runDir, 'charts'));
     mkdirSync(dir, { recursive: true });
-    for (const chart of chartSeries([{ name: run.name, events: run.events ?? [] }])) {
-      const file = join(dir, `${chart.id}.png`);
-      writeFileSync(file, renderChartPng({ title: chart.title, series: chart.series }));
-      pngs.push(file);
+    for (const { id, figure } of runFigures(run.events ?? [], run.info.env)) {
+      if (o.png) charts.push(write(join(dir, `${id}.png`), renderFigurePng(figure)));
+      if (o.svg) charts.push(write(join(dir, `${id}.svg`), renderFigureSvg(figure)));
     }
   }
-  return { html, pngs, events: run.events?.length ?? 0 };
+  return { html, charts, events: run.events?.length ?? 0 };
+}
+
+function write(file: string, data: string | Buffer): string {
+  writeFileSync(file, data);
+  return file;
 }

@@ -136,11 +136,30 @@ export function readRunTables(dir: string): TableData[] {
   const tables: TableData[] = [];
   const s = readJson(join(dir, SUMMARY_FILE));
   if (isObject(s) && Array.isArray(s.evaluation) && s.evaluation.length) {
-    tables.push({
-      title: 'final evaluation (train summary)',
-      head: ['matchup', 'metric', 'mean ± 95% CI'],
-      rows: s.evaluation.filter(isObject).map((e) => [String(e.label ?? ''), String(e.metric ?? ''), statText(e.stat)]),
-    });
+    const answers = s.evaluation.filter(isObject);
+    if (answers.every((e) => isObject(e.mode))) {
+      // paired answers (training/evaluation/questions.ts): mode and sampled vs the reference
+      const cmp = (c: unknown, part: string) => (isObject(c) ? statText(c[part]) : 'n/a');
+      const said = (c: unknown) => (isObject(c) ? String(c.summary ?? c.verdict ?? '') : '');
+      tables.push({
+        title: 'final evaluation (train summary)',
+        head: ['question', 'figure', 'trained (mode)', 'trained (sampled)', 'reference', 'mode vs reference'],
+        rows: answers.map((e) => [
+          String(e.label ?? ''),
+          `${String(e.figure ?? '')}, ${e.higherIsBetter ? 'higher' : 'lower'} is better`,
+          cmp(e.mode, 'candidate'),
+          cmp(e.sampled, 'candidate'),
+          `${String(e.reference ?? '')}: ${cmp(e.mode, 'reference')}`,
+          said(e.mode),
+        ]),
+      });
+    } else {
+      tables.push({
+        title: 'final evaluation (train summary)',
+        head: ['matchup', 'metric', 'mean ± 95% CI'],
+        rows: answers.map((e) => [String(e.label ?? ''), String(e.metric ?? ''), statText(e.stat)]),
+      });
+    }
   }
   if (isObject(s) && isObject(s.exploitability)) {
     const rows: string[][] = [];

@@ -5,7 +5,8 @@
  *   event: first an `event: reset`, then every run's past events (a finished run's
  *   `metrics.jsonl`; a live run's bus, which replays its buffered past to a new
  *   subscriber), then new ones as they come (a live bus, or new lines of the JSONL file,
- *   polled, for a run written by another process);
+ *   polled, for a run written by another process), the file read 64 KiB at a time and paused
+ *   while the client is not reading; at most `maxStreams` (32) at once, 503 past that;
  * - `/assets/<file>`: a flat file name in the package's own assets folder, nothing else
  *   (`..`, encoded dots or slashes, backslashes, NUL, absolute paths: 400/404).
  * `/favicon.ico` is 204 (the page inlines its icon). Any other method: 405 with `Allow: GET, HEAD`; any other path: 404. It binds to
@@ -16,6 +17,7 @@
 import { existsSync, openSync, readSync, closeSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Observable } from 'rxjs';
@@ -44,7 +46,16 @@ export interface DashboardOptions {
   pollMs?: number;
   /** The folder /assets/ serves (default: the package's training/dashboard/assets). */
   assetsDir?: string;
+  /** Most /events streams open at once (default MAX_STREAMS); past it a request gets 503. */
+  maxStreams?: number;
 }
+
+/** Event streams served at once by default: a few browser tabs, not a crowd of idle sockets. */
+export const MAX_STREAMS = 32;
+/** Bytes of a run's metrics.jsonl read at a time for one stream. */
+const CHUNK_BYTES = 64 * 1024;
+/** A line longer than this (no newline in sight) is not an event: it is dropped, not kept growing. */
+const MAX_LINE_BYTES = 1 << 20;
 
 export interface Dashboard {
   /** "http://127.0.0.1:PORT/" */
@@ -118,28 +129,49 @@ function plain(res: ServerResponse, status: number, text: string, headers: Recor
   res.end(text);
 }
 
-/** Follows a JSONL file that another process may still append to: calls `onEvents` with the events of each new complete line. */
-function followFile(file: string, pollMs: number, onEvents: (events: TrainEvent[]) => void): () => void {
+/**
+ * Follows a JSONL file that another process may still append to, handing each new complete
+ * line's event to `send` (one call per chunk read). The file is read 64 KiB at a time, never whole, and when `send`
+ * says the stream is full (a slow or idle client) reading waits for `drain`: a stream costs
+ * one chunk and its socket's buffer, whatever the size of the run.
+ */
+function followFile(file: string, pollMs: number, send: (events: readonly TrainEvent[]) => boolean, drain: (resume: () => void) => void): () => void {
   let offset = 0;
   let carry = '';
+  let decoder = new StringDecoder('utf8');
+  let stopped = false;
+  let waiting = false; // for drain
+  const chunk = Buffer.alloc(CHUNK_BYTES);
   const read = () => {
+    if (stopped || waiting) return;
     let fd: number | undefined;
     try {
       const size = statSync(file).size;
       if (size < offset) {
         offset = 0; // truncated: read again
         carry = '';
+        decoder = new StringDecoder('utf8');
       }
       if (size === offset) return;
       fd = openSync(file, 'r');
-      const buf = Buffer.alloc(size - offset);
-      const n = readSync(fd, buf, 0, buf.length, offset);
-      offset += n;
-      const text = carry + buf.subarray(0, n).toString('utf8');
-      const cut = text.lastIndexOf('\n') + 1;
-      carry = text.slice(cut);
-      const events = parseEventLines(text.slice(0, cut));
-      if (events.length) onEvents(events);
+      while (offset < size && !stopped) {
+        const n = readSync(fd, chunk, 0, Math.min(CHUNK_BYTES, size - offset), offset);
+        if (n <= 0) break;
+        offset += n;
+        const text = carry + decoder.write(chunk.subarray(0, n));
+        const cut = text.lastIndexOf('\n') + 1;
+        carry = text.slice(cut);
+        if (carry.length > MAX_LINE_BYTES) carry = '';
+        const events = parseEventLines(text.slice(0, cut));
+        if (events.length > 0 && !send(events)) {
+          waiting = true;
+          drain(() => {
+            waiting = false;
+            read();
+          });
+          return;
+        }
+      }
     } catch {
       // not there yet
     } finally {
@@ -149,7 +181,10 @@ function followFile(file: string, pollMs: number, onEvents: (events: TrainEvent[
   read();
   const timer = setInterval(read, pollMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
 
 /** Starts the dashboard server; resolves once it listens. */
@@ -161,18 +196,24 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const streams = new Set<() => void>();
   const loopbackOnly = isLoopback(host);
 
+  const maxStreams = o.maxStreams ?? MAX_STREAMS;
   const events = (req: IncomingMessage, res: ServerResponse) => {
+    if (streams.size >= maxStreams) {
+      return plain(res, 503, `too many event streams: ${maxStreams} are open; close a dashboard tab and reload\n`, { 'retry-after': '5' });
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     if (req.method === 'HEAD') return void res.end();
     res.write('retry: 2000\n\nevent: reset\ndata: {}\n\n');
-    const send = (run: string, event: TrainEvent) => res.write(`data: ${JSON.stringify({ run, event })}\n\n`);
+    const message = (run: string, event: TrainEvent) => `data: ${JSON.stringify({ run, event })}\n\n`;
+    const send = (run: string, events: readonly TrainEvent[]): boolean => res.write(events.map((e) => message(run, e)).join(''));
+    const drain = (resume: () => void) => res.once('drain', resume);
     const stops: (() => void)[] = [];
     for (const run of o.runs) {
       if (run.live) {
-        const sub = run.live.subscribe({ next: (e) => send(run.name, e), error: () => undefined });
+        const sub = run.live.subscribe({ next: (e) => void res.write(message(run.name, e)), error: () => undefined });
         stops.push(() => sub.unsubscribe());
       } else {
-        stops.push(followFile(join(run.dir, METRICS_FILE), pollMs, (es) => es.forEach((e) => send(run.name, e))));
+        stops.push(followFile(join(run.dir, METRICS_FILE), pollMs, (es) => send(run.name, es), drain));
       }
     }
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);

@@ -41,10 +41,19 @@ export interface UpdateStats {
   clipFraction: number;
   gradNorm: number;
   explainedVariance: number;
+  /** The learning rate of the update. */
+  learningRate: number;
+  /** Minibatch steps taken (fewer than epochs × minibatches when a target KL stopped the update). */
+  minibatches: number;
 }
 
 /** Copies rows `idx[from .. to)` of a [n, width] array into `out` (minibatch gathering). */
 export function gatherRows<A extends Float32Array | Int32Array>(src: A, width: number, idx: Int32Array, from: number, to: number, out: A): A {
+  if (width >= 16) {
+    // wide rows: one memcpy each
+    for (let r = from; r < to; r++) out.set(src.subarray(idx[r] * width, idx[r] * width + width), (r - from) * width);
+    return out;
+  }
   for (let r = from; r < to; r++) {
     const s = idx[r] * width;
     const d = (r - from) * width;

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Policy } from '../../agents/policy/policy.js';
+import { restoreOptimizer, type LoadedCheckpoint } from '../../checkpoints/index.js';
 import type { Rng } from '../../envs/core/rng.js';
 import { checkTensorBatch, explainedVariance, explainedVarianceOf, gatherRows, normalizeTensor, varianceParts, type Batch, type TensorBatch, type UpdateStats } from './batch.js';
 import { applyClippedGradients } from './gradients.js';
+import type { Learner } from './learner.js';
 
 /**
  * Proximal policy optimisation with a clipped surrogate (Schulman et al. 2017), written to
@@ -24,6 +26,8 @@ export interface PpoConfig {
   normalizeAdvantages: boolean;
   /** Clip the value loss around the old values, as PPO2 does. */
   clipValueLoss: boolean;
+  /** Stop the update once a minibatch's approximate KL exceeds 1.5 × targetKl (SB3's rule); 0: never. */
+  targetKl: number;
 }
 
 export const PPO_DEFAULTS: PpoConfig = {
@@ -36,16 +40,31 @@ export const PPO_DEFAULTS: PpoConfig = {
   maxGradNorm: 0.5,
   normalizeAdvantages: true,
   clipValueLoss: false,
+  targetKl: 0,
 };
 
-export class PpoLearner {
+/** Whether an update stops after a minibatch with this approximate KL. */
+export function pastTargetKl(approxKl: number, targetKl: number): boolean {
+  return targetKl > 0 && approxKl > 1.5 * targetKl;
+}
+
+export class PpoLearner implements Learner {
   readonly optimizer: tf.Optimizer;
+  private lr: number;
 
   constructor(
     readonly policy: Policy,
     readonly config: PpoConfig = PPO_DEFAULTS,
   ) {
+    if (policy.engine !== 'tfjs') throw new Error(`PpoLearner: policy "${policy.spec.name}" runs on the ${policy.engine} engine; this learner updates tfjs variables (use FusedPpoLearner)`);
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
+    this.lr = config.learningRate;
+  }
+
+  /** The learning rate of the next updates (an annealing schedule sets it per iteration). */
+  setLearningRate(lr: number): void {
+    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.lr = lr;
   }
 
   update(batch: Batch, rng: Rng): UpdateStats {
@@ -59,10 +78,11 @@ export class PpoLearner {
     const cols = { logProb: new Float32Array(mb), values: new Float32Array(mb), adv: new Float32Array(mb), ret: new Float32Array(mb) };
     const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFraction: 0, gradNorm: 0 };
     let steps = 0;
+    let stop = false;
 
-    for (let epoch = 0; epoch < c.epochs; epoch++) {
+    for (let epoch = 0; epoch < c.epochs && !stop; epoch++) {
       shuffle(idx, rng);
-      for (let start = 0; start + mb <= n; start += mb) {
+      for (let start = 0; start + mb <= n && !stop; start += mb) {
         gatherRows(batch.obs, obsSize, idx, start, start + mb, obs);
         gatherRows(batch.actions, actionSize, idx, start, start + mb, actions);
         gatherRows(batch.logProb, 1, idx, start, start + mb, cols.logProb);
@@ -73,6 +93,7 @@ export class PpoLearner {
         const stats = this.step(obs, actions, cols, mb, obsSize, actionSize);
         for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] += stats[k];
         steps++;
+        stop = pastTargetKl(stats.approxKl, c.targetKl);
       }
     }
     const mean = (x: number) => x / Math.max(1, steps);
@@ -84,6 +105,8 @@ export class PpoLearner {
       clipFraction: mean(sums.clipFraction),
       gradNorm: mean(sums.gradNorm),
       explainedVariance: explainedVariance(batch.values, batch.returns, n),
+      learningRate: this.lr,
+      minibatches: steps,
     };
   }
 
@@ -133,7 +156,21 @@ export class PpoLearner {
       clipFraction: mean(out[4]),
       gradNorm: mean(out[5]),
       explainedVariance: explainedVarianceOf(out[6], out[7]),
+      learningRate: this.lr,
+      minibatches: steps,
     };
+  }
+
+  exportOptimizer(): Promise<{ optimizer: tf.Optimizer; owned: boolean }> {
+    return Promise.resolve({ optimizer: this.optimizer, owned: false });
+  }
+
+  restoreOptimizer(loaded: LoadedCheckpoint, name: string): Promise<void> {
+    return restoreOptimizer(this.optimizer, loaded, name);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
   }
 
   /** One Adam step on one minibatch; returns its statistics. */

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Policy } from '../../agents/policy/policy.js';
+import { restoreOptimizer, type LoadedCheckpoint } from '../../checkpoints/index.js';
 import type { Rng } from '../../envs/core/rng.js';
 import { checkTensorBatch, explainedVariance, explainedVarianceOf, normalizeTensor, varianceParts, type Batch, type TensorBatch, type UpdateStats } from './batch.js';
 import { applyClippedGradients } from './gradients.js';
+import type { Learner } from './learner.js';
 import { normalize } from './ppo.js';
 
 /**
@@ -19,14 +21,35 @@ export interface ReinforceConfig {
 
 export const REINFORCE_DEFAULTS: ReinforceConfig = { learningRate: 1e-3, valueCoef: 0.5, entropyCoef: 0.01, maxGradNorm: 0.5 };
 
-export class ReinforceLearner {
+export class ReinforceLearner implements Learner {
   readonly optimizer: tf.Optimizer;
+  private lr: number;
 
   constructor(
     readonly policy: Policy,
     readonly config: ReinforceConfig = REINFORCE_DEFAULTS,
   ) {
+    if (policy.engine !== 'tfjs') throw new Error(`ReinforceLearner: policy "${policy.spec.name}" runs on the ${policy.engine} engine; this learner updates tfjs variables (use FusedPpoLearner)`);
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
+    this.lr = config.learningRate;
+  }
+
+  /** The learning rate of the next updates (an annealing schedule sets it per iteration). */
+  setLearningRate(lr: number): void {
+    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.lr = lr;
+  }
+
+  exportOptimizer(): Promise<{ optimizer: tf.Optimizer; owned: boolean }> {
+    return Promise.resolve({ optimizer: this.optimizer, owned: false });
+  }
+
+  restoreOptimizer(loaded: LoadedCheckpoint, name: string): Promise<void> {
+    return restoreOptimizer(this.optimizer, loaded, name);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
   }
 
   update(batch: Batch, _rng: Rng): UpdateStats {
@@ -43,7 +66,7 @@ export class ReinforceLearner {
     );
     const [policyLoss, valueLoss, entropy, gradNorm] = out.map((t) => t.dataSync()[0]);
     tf.dispose(out);
-    return { policyLoss, valueLoss, entropy, approxKl: 0, clipFraction: 0, gradNorm, explainedVariance: explainedVariance(batch.values, batch.returns, n) };
+    return { policyLoss, valueLoss, entropy, approxKl: 0, clipFraction: 0, gradNorm, explainedVariance: explainedVariance(batch.values, batch.returns, n), learningRate: this.lr, minibatches: 1 };
   }
 
   /**
@@ -60,7 +83,7 @@ export class ReinforceLearner {
     });
     const out = read.dataSync();
     read.dispose();
-    return { policyLoss: out[0], valueLoss: out[1], entropy: out[2], approxKl: 0, clipFraction: 0, gradNorm: out[3], explainedVariance: explainedVarianceOf(out[4], out[5]) };
+    return { policyLoss: out[0], valueLoss: out[1], entropy: out[2], approxKl: 0, clipFraction: 0, gradNorm: out[3], explainedVariance: explainedVarianceOf(out[4], out[5]), learningRate: this.lr, minibatches: 1 };
   }
 
   /** One Adam step on the whole batch (advantages normalised); returns [policyLoss, valueLoss, entropy, gradNorm]. Call inside tf.tidy. */

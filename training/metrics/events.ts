@@ -64,6 +64,10 @@ export interface UpdateEvent extends EventBase {
   readonly clipFraction: number;
   readonly gradNorm: number;
   readonly explainedVariance: number;
+  /** The learning rate of the update (absent in runs before it was recorded). */
+  readonly learningRate?: number;
+  /** Minibatch steps taken (fewer when a target KL stopped the update early). */
+  readonly minibatches?: number;
 }
 
 /** An evaluation (e.g. exploitability, exact or a labelled lower bound). */

@@ -2,6 +2,7 @@ import { ExaggeratingGoal, GreedyUser, HonestGoal, SoftmaxUser } from '../../age
 import { attentionMarketPolicySpecs, DEFAULT_SIZES } from '../../agents/policy/specs.js';
 import { RandomAgent } from '../../agents/random.js';
 import { ATTENTION_MARKET_ID, type AttentionMarketOptions } from '../../envs/attention-market/options.js';
+import { attentionMarketWords } from './metric-words.js';
 import type { TrainingProfile } from './profile.js';
 
 /** π_goal (a residual Gaussian around the grounded truth) and π_user (a pool scorer, with its owner memory by default). */
@@ -25,15 +26,21 @@ export const attentionMarketProfile: TrainingProfile = {
   entropyCoef: { goal: 0, user: 0.01 },
   alternation: ['user', 'goal'],
   best: { metric: 'meanRegret', higherIsBetter: false },
+  better: { meanRegret: 'lower', meanNormalizedRegret: 'lower', welfare: 'higher', meanGenerationCost: 'lower', honesty: 'lower', estimateError: 'lower' },
+  // All goals share the U·N slots, so the mean goal utility cannot beat honesty: a goal is
+  // judged as a unilateral deviation (goal #0 trained among honest goals).
+  questions: [
+    { label: 'users against exaggerating goals', side: 'user', partners: { goal: 'exaggerate' }, metric: 'meanRegret', figure: 'regret per user per round', higherIsBetter: false, reference: 'greedy' },
+    {
+      label: 'goal #0 among honest goals, against greedy users',
+      side: 'goal',
+      partners: { user: 'greedy' },
+      deviators: { agents: [0], among: 'honest' },
+      figure: 'utility of goal #0 per round',
+      higherIsBetter: true,
+      reference: 'honest',
+    },
+  ],
   population: true,
-  metricLabels: {
-    meanRegret: 'user regret per round (mean over users)',
-    meanNormalizedRegret: 'normalised regret (0 best set, 1 worst)',
-    welfare: 'user welfare per round (sum of true relevance)',
-    meanGenerationCost: 'generation cost per goal per round',
-    honesty: 'honesty: |e - g| per creation (0 = honest)',
-    estimateError: 'estimate error |q/|q| - theta|',
-    goalReward: 'goal reward per goal per round (visibility net of cost)',
-    userReward: 'user reward per user per round (-regret)',
-  },
+  ...attentionMarketWords,
 };

@@ -2,6 +2,7 @@ import { EquilibriumRankingAgent, InitialPolicyAgent, UniformPolicyAgent } from 
 import type { PolicySpec } from '../../agents/policy/policy.js';
 import { headFor } from '../../agents/policy/specs.js';
 import type { ConsensusGameSpaces } from '../../envs/consensus-game/spaces.js';
+import { consensusGameWords } from './metric-words.js';
 import { rewardMetric, roundsOption, type TrainingProfile } from './profile.js';
 
 const players = { initial: () => new InitialPolicyAgent(), 'equilibrium-ranking': () => new EquilibriumRankingAgent(), uniform: () => new UniformPolicyAgent() };
@@ -39,10 +40,5 @@ export const consensusGameProfile: TrainingProfile = {
   // The recipe of the results table's row 11 (recipes/11-consensus.json). γ = 0: every round
   // draws a fresh question and verdict and nothing carries over, so a round's return is its reward.
   trainDefaults: { numEnvs: 32, minibatchSize: 256, hidden: 64, logStdInit: -1, learningRate: 0.003, gamma: 0, steps: 153_600 },
-  metricLabels: {
-    agreement: 'agreement 1[v^ = v]',
-    accuracy: "accuracy of the generator's answer under v = correct",
-    generatorERDistance: 'generator: total variation to the equilibrium-ranking policy',
-    discriminatorERDistance: 'discriminator: total variation to the equilibrium-ranking policy',
-  },
+  ...consensusGameWords,
 };

@@ -30,4 +30,4 @@ export function trainWarnings(envId: string, options: unknown, config: TrainConf
   return profiles.get(envId)?.warnings?.(options, config) ?? [];
 }
 
-export { genericProfile, rewardMetric, roundsOption, type TrainingProfile } from './profile.js';
+export { genericProfile, metricLabel, rewardMetric, roundsOption, summaryMetrics, type TrainingProfile } from './profile.js';

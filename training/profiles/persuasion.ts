@@ -1,5 +1,6 @@
 import { BabblingProvider, KgOptimalProvider, TruthfulProvider } from '../../agents/persuasion/index.js';
 import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
+import { persuasionWords } from './metric-words.js';
 import { roundsOption, type TrainingProfile } from './profile.js';
 
 /**
@@ -20,13 +21,7 @@ const persuasionProfile = (envId: string): TrainingProfile => ({
   // 16 copies × 32 rounds an iteration, 2,500 iterations; exploration starts wide (σ = 1 on
   // every logit: a provider must find the informative region before the user follows it).
   trainDefaults: { numEnvs: 16, minibatchSize: 256, hidden: 32, logStdInit: 0, learningRate: 0.003, steps: 1_280_000 },
-  metricLabels: {
-    userUtility: "user's realised utility per round",
-    alignedUtility: 'aligned benchmark V*',
-    gap: "user's gap V* - utility",
-    accuracy: 'accuracy (a best action for y)',
-    meanProviderUtility: 'provider utility per round',
-  },
+  ...persuasionWords,
 });
 
 export const emergentAlignmentProfile = persuasionProfile('emergent-alignment-v0');

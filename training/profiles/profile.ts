@@ -4,6 +4,9 @@ import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
 import { RandomAgent } from '../../agents/random.js';
 import type { RoleSpec } from '../../envs/core/kernel.js';
 import type { TrainConfig } from '../self-play/config.js';
+import type { MetricWords } from './metric-words.js';
+
+export { metricLabel, summaryMetrics } from './metric-words.js';
 
 /**
  * How self-play trains one env: a *side* is a role of the env's kernel (goal, user,
@@ -12,7 +15,7 @@ import type { TrainConfig } from '../self-play/config.js';
  * A profile gives the policies' architecture, the scripted agents that can stand in for a
  * side that does not learn (and that evaluations compare with), and what "best" means.
  */
-export interface TrainingProfile {
+export interface TrainingProfile extends MetricWords {
   readonly envId: string;
   /** Rounds of one episode for these (parsed) env options: the rollout length. */
   rounds(options: unknown): number;
@@ -32,8 +35,13 @@ export interface TrainingProfile {
   readonly population: boolean;
   /** Round metrics the train summary evaluates for the trained profile and for the references (e.g. the user's gap). */
   readonly headline?: readonly string[];
-  /** Words for metric names in summaries. */
-  readonly metricLabels?: Readonly<Record<string, string>>;
+  /** Which way is better for the env's round metrics (headline ones at least): higher or lower. */
+  readonly better?: Readonly<Record<string, 'higher' | 'lower'>>;
+  /**
+   * How a trained side is judged after training, when a game asks more than "its reward
+   * against the others' reference baselines" (the default question per side).
+   */
+  readonly questions?: readonly Question[];
   /**
    * The game's training recipe: settings `train <id>` uses unless a --config file or a flag
    * says otherwise (defaults < trainDefaults < --config < flags).
@@ -41,6 +49,30 @@ export interface TrainingProfile {
   readonly trainDefaults?: Readonly<Partial<TrainConfig>>;
   /** Warnings about a combination of env options and settings that trains something other than intended (train prints them on stderr). */
   warnings?(options: unknown, config: TrainConfig): string[];
+}
+
+/**
+ * One question the evaluation asks of a trained side: its deterministic (mode) policy, with
+ * its sampled one beside it, against `partners` (a baseline per other side), compared in
+ * pairs on the same worlds with `reference` (a baseline of the side) playing in its place.
+ */
+export interface Question {
+  /** e.g. "users against exaggerating goals". */
+  readonly label: string;
+  readonly side: string;
+  /** Several sides judged together (their trained policies, then their references), e.g. for a headline figure of the whole profile; `side` names the first. */
+  readonly sides?: readonly string[];
+  /** The baseline playing each other side. */
+  readonly partners: Readonly<Record<string, string>>;
+  /** Only these agents of the side play the policy (and the reference); the others play `among`. */
+  readonly deviators?: { readonly agents: readonly number[]; readonly among: string };
+  /** A round metric of the env, or (absent) the side's reward per agent per round (the deviators' with deviators). */
+  readonly metric?: string;
+  /** Words for the figure, e.g. "regret per user per round". */
+  readonly figure: string;
+  readonly higherIsBetter: boolean;
+  /** The side's baseline the trained policy is compared with (with `sides`: each side's reference). */
+  readonly reference: string;
 }
 
 /** `price-setter` → `priceSetterReward`: the episode metric of a side's mean reward. */

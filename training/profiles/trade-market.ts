@@ -5,6 +5,7 @@ import type { RoleSpec } from '../../envs/core/kernel.js';
 import type { TradeMarketSpaces } from '../../envs/trade-market/spaces.js';
 import type { TradeMarketOptions } from '../../envs/trade-market/options.js';
 import { parsePairs, trainsAll, type TrainConfig } from '../self-play/config.js';
+import { tradeMarketWords } from './metric-words.js';
 import { roundsOption, type TrainingProfile } from './profile.js';
 
 /**
@@ -69,11 +70,5 @@ export const tradeMarketProfile: TrainingProfile = {
     gamma: 0,
     steps: 614_400,
   },
-  metricLabels: {
-    priceError: 'relative price error |p - p*| / p*',
-    disequilibrium: 'disequilibrium sum |Q - demand|',
-    welfareGap: 'welfare gap to the competitive optimum',
-    meanPrice: 'mean price',
-    meanEquilibriumPrice: 'mean equilibrium price p*',
-  },
+  ...tradeMarketWords,
 };

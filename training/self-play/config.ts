@@ -17,7 +17,10 @@ export const trainSchema = {
   snapshotEvery: int(8, 1, 1_000_000, 'iterations between population snapshots'),
   metaSolver: oneOf(['regret-matching', 'lp', 'uniform', 'latest'] as const, 'regret-matching', 'how the meta-game is solved: regret matching, an exact LP (zero-sum only), uniform (fictitious play) or latest (plain self-play)'),
   learner: oneOf(['ppo', 'reinforce'] as const, 'ppo', 'the learning algorithm of both sides'),
-  learningRate: num(3e-4, 0, 1, 'Adam learning rate', true),
+  learningRate: num(3e-4, 0, 1, 'Adam learning rate of every side that learningRateBySide does not name', true),
+  learningRateBySide: text('', 'empty, or side=number pairs like "user=0.001,goal=0.0003" (each in (0, 1])', 'learning rate of some sides, overriding learningRate for them', checkLearningRates),
+  annealLr: bool(false, 'decay every learning rate linearly to 0 over the run (CleanRL anneal_lr)'),
+  targetKl: num(0, 0, 10, 'stop an update early once a minibatch\'s approximate KL exceeds 1.5 × this (SB3 target_kl); 0: never'),
   epochs: int(4, 1, 100, 'PPO epochs per batch'),
   minibatchSize: int(512, 8, 1_000_000, 'PPO minibatch size (transitions)'),
   clip: num(0.2, 0, 1, 'PPO clip ε', true),
@@ -28,7 +31,11 @@ export const trainSchema = {
   gaeLambda: num(0.95, 0, 1, 'GAE λ'),
   hidden: int(64, 4, 4096, 'units of each of the two hidden layers'),
   logStdInit: num(-1.6, -5, 2, 'initial log-std of Gaussian heads'),
+  centralCritic: bool(false, "MAPPO-style: each side's value function also sees the env's privileged features of the hidden state (true preferences, true relevances; never the policy), where the env offers them"),
   userMemory: bool(true, "π_user also sees its own memory: per goal, its picks and their feedback so far this episode"),
+  evalEvery: int(16, 0, 1_000_000, 'iterations between evaluations of the deterministic (mode) policies on fixed worlds, which also pick the best checkpoint; 0: none (best by the training episodes)'),
+  evalWorlds: int(256, 1, 1_000_000, 'worlds (one episode of one env copy each, the same every time) of each periodic evaluation'),
+  deviators: int(0, 0, 1_000_000, 'with one learning side: how many of its agents play its policy (the first ones), the rest playing its opponents baseline; 0: all of them'),
   train: text('all', '"all" ("both" is the same) or the name of one side (a role of the env: user, goal, provider, consumer, ...)', 'which sides learn; a side that does not learn plays its opponent setting', checkSideName),
   opponents: text('', 'empty, or side=agent pairs like "user=greedy" or "price-setter=tatonnement,consumer=demand-curve"', "who plays a side that does not learn: its frozen policy (the default, or \"policy\") or one of the env's baseline agents (buddy-gym list <id>)", checkOpponents),
   rollout: oneOf(
@@ -36,6 +43,12 @@ export const trainSchema = {
     'auto',
     'where episodes are played: host (the typed-array vector env), device (the tensor env, attention-market-v0 only: on a GPU nothing leaves it but metric scalars), auto (device on a GPU backend, host otherwise)',
   ),
+  engine: oneOf(
+    ['auto', 'fused', 'tfjs'] as const,
+    'auto',
+    'what computes the policies: fused (WebAssembly SIMD kernels on the CPU, PPO only; several times faster than tfjs on a CPU backend), tfjs (the tfjs backend), auto (fused for PPO on a CPU backend, tfjs on a GPU backend and for REINFORCE)',
+  ),
+  threads: int(0, 0, 64, 'threads of the fused engine (0: one per core, at most 4); results do not depend on it'),
   checkpointEvery: int(16, 1, 1_000_000_000, 'iterations between checkpoints (one is always written at the end)'),
   keepLast: int(3, 1, 1000, 'checkpoints kept besides the best'),
 } as const;
@@ -49,7 +62,21 @@ const crossChecks: CrossCheck<typeof trainSchema>[] = [
     check: (c) => {
       const side = trainsAll(c) ? undefined : c.train;
       const pairs = parsePairs(c.opponents);
-      for (const [s, agent] of pairs) if (agent !== 'policy' && (side === undefined || s === side)) return `the ${s} side learns, so it cannot be played by "${agent}"`;
+      for (const [s, agent] of pairs) {
+        // with deviators, the learning side's other agents are played by its baseline
+        if (agent !== 'policy' && (side === undefined || s === side) && !(c.deviators > 0 && s === side)) return `the ${s} side learns, so it cannot be played by "${agent}" (unless deviators is set)`;
+      }
+      return null;
+    },
+  },
+  {
+    option: 'deviators',
+    check: (c) => {
+      if (c.deviators === 0) return null;
+      if (trainsAll(c)) return 'deviators needs one learning side: set train to a side';
+      const base = parsePairs(c.opponents).find(([s]) => s === c.train)?.[1];
+      if (!base || base === 'policy') return `the ${c.train} side's other agents need a baseline: add "${c.train}=<agent>" to opponents`;
+      if (c.population) return 'population mode trains whole sides';
       return null;
     },
   },
@@ -97,6 +124,16 @@ function checkOpponents(v: string): string | null {
 const COEF_RE = /^\d+(\.\d*)?(e[+-]?\d+)?$|^\.\d+(e[+-]?\d+)?$/i;
 function checkCoef(x: string): string | null {
   return COEF_RE.test(x) && Number(x) <= 10 ? null : `"${x}" is not a number in [0, 10]`;
+}
+
+function checkLearningRates(v: string): string | null {
+  return checkPairs(v, (x) => (COEF_RE.test(x) && Number(x) > 0 && Number(x) <= 1 ? null : `"${x}" is not a number in (0, 1]`));
+}
+
+/** Each side's learning rate: `learningRate`, or its entry in `learningRateBySide`. */
+export function learningRateOf(c: Pick<TrainConfig, 'learningRate' | 'learningRateBySide'>, side: string): number {
+  const pair = parsePairs(c.learningRateBySide).find(([s]) => s === side);
+  return pair ? Number(pair[1]) : c.learningRate;
 }
 
 function checkEntropyCoef(v: string): string | null {

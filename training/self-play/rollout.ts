@@ -11,6 +11,10 @@ export interface EpisodeStats {
   /** Mean reward per round of each agent (averaged over copies), per role: [role][agent]. */
   agentReward: number[][];
   rounds: number;
+  /** Per copy (one hidden world each): the round metrics averaged over rounds, [B × metrics] in `vec.metricNames` order (host rollouts). */
+  copyMetrics?: Float64Array;
+  /** Per role, per copy and agent: mean reward per round, [B × count]. */
+  copyAgentReward?: Float64Array[];
 }
 
 /**
@@ -30,6 +34,8 @@ export function playEpisode(vec: VecEnv, actors: readonly RoleActor[], rng: Rng,
   const agentSum = roles.map((r) => new Float64Array(r.count));
   const metricSum = new Float64Array(vec.metricNames.length);
   const nm = vec.metricNames.length;
+  const copyMetrics = new Float64Array(vec.numEnvs * nm);
+  const copyAgentReward = roles.map((r) => new Float64Array(vec.numEnvs * r.count));
   let t = 0;
   for (; t < T; t++) {
     for (const acc of roundReward) acc.fill(0);
@@ -54,13 +60,20 @@ export function playEpisode(vec: VecEnv, actors: readonly RoleActor[], rng: Rng,
       let s = 0;
       const acc = roundReward[ri];
       const count = roles[ri].count;
+      const copy = copyAgentReward[ri];
       for (let i = 0; i < acc.length; i++) {
         s += acc[i];
         agentSum[ri][i % count] += acc[i] / vec.numEnvs;
+        copy[i] += acc[i];
       }
       rewardSum[ri] += s / acc.length;
     }
-    for (let b = 0; b < vec.numEnvs; b++) for (let m = 0; m < nm; m++) metricSum[m] += vec.metrics[b * nm + m];
+    for (let b = 0; b < vec.numEnvs; b++) {
+      for (let m = 0; m < nm; m++) {
+        metricSum[m] += vec.metrics[b * nm + m];
+        copyMetrics[b * nm + m] += vec.metrics[b * nm + m];
+      }
+    }
     if (ended) {
       t++;
       break;
@@ -72,5 +85,7 @@ export function playEpisode(vec: VecEnv, actors: readonly RoleActor[], rng: Rng,
   }
   const metrics: Record<string, number> = {};
   vec.metricNames.forEach((name, m) => (metrics[name] = metricSum[m] / (T * vec.numEnvs)));
-  return { metrics, meanReward: rewardSum.map((s) => s / T), agentReward: agentSum.map((a) => Array.from(a, (x) => x / T)), rounds: T };
+  for (let i = 0; i < copyMetrics.length; i++) copyMetrics[i] /= T;
+  for (const c of copyAgentReward) for (let i = 0; i < c.length; i++) c[i] /= T;
+  return { metrics, meanReward: rewardSum.map((s) => s / T), agentReward: agentSum.map((a) => Array.from(a, (x) => x / T)), rounds: T, copyMetrics, copyAgentReward };
 }

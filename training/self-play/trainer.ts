@@ -1,5 +1,8 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { Policy } from '../../agents/policy/policy.js';
+import { fusedRuntime } from '../../agents/policy/fused/runtime.js';
+import { Policy, type PolicyEngine } from '../../agents/policy/policy.js';
+import { withCritic } from '../../agents/policy/specs.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { DeviceSelfPlay } from '../device/self-play.js';
 import { OptionError } from '../../envs/core/errors.js';
@@ -8,21 +11,22 @@ import { restoreKernel, snapshotKernel } from '../../envs/core/snapshot.js';
 import type { VecEnv } from '../../envs/core/vector-env.js';
 import { makeVec, spec as envSpec } from '../../envs/registry.js';
 import type { Batch, UpdateStats } from '../learners/batch.js';
+import { FusedPpoLearner } from '../learners/fused-ppo.js';
+import type { Learner } from '../learners/learner.js';
 import { PpoLearner, PPO_DEFAULTS } from '../learners/ppo.js';
 import { ReinforceLearner, REINFORCE_DEFAULTS } from '../learners/reinforce.js';
 import { ReturnScaler, type ReturnScalerState } from '../learners/return-scaler.js';
 import { MetricBus } from '../metrics/bus.js';
 import { Population, type PopulationJSON, type PopulationSide } from '../population/index.js';
 import { profileFor, rewardMetric, type TrainingProfile } from '../profiles/index.js';
-import { AgentActor, PolicyActor, type RoleActor } from './actors.js';
-import { entropyCoefs, parsePairs, trainsAll, type TrainConfig } from './config.js';
+import { playWorlds } from '../evaluation/worlds.js';
+import { AgentActor, DeviatorActor, PartialPolicyActor, PolicyActor, type RoleActor } from './actors.js';
+import { entropyCoefs, learningRateOf, parsePairs, trainsAll, type TrainConfig } from './config.js';
 import { playEpisode, type EpisodeStats } from './rollout.js';
 import { Trajectory } from './trajectory.js';
 
 /** A side is a role of the env (goal, user, provider, consumer, ...): one shared policy each. */
 export type Side = string;
-
-type Learner = PpoLearner | ReinforceLearner;
 
 /** Everything that is not weights or optimiser moments: the checkpoint's trainer JSON. */
 export interface TrainerState {
@@ -40,12 +44,32 @@ export interface TrainerState {
   summary: Record<string, number>;
 }
 
+/** What picks the best checkpoint, and its latest value. */
+export interface BestMeasure {
+  /** A round metric of the env, or `<side>Reward`. */
+  metric: string;
+  higherIsBetter: boolean;
+  /** Where the value comes from: the periodic evaluation on fixed worlds (mode policies), or the last training episode. */
+  source: 'evaluation' | 'training';
+}
+
+/** One periodic evaluation: the mode policies on the same fixed worlds every time. */
+export interface PeriodicEvaluation {
+  iteration: number;
+  worlds: number;
+  /** The best-checkpoint measure and every round metric, each averaged over the worlds. */
+  metrics: Record<string, number>;
+}
+
 export interface IterationResult {
   iteration: number;
   step: number;
   learning: Side[];
   episode: EpisodeStats;
   updates: Partial<Record<Side, UpdateStats>>;
+  /** Wall time of the rollout and of the updates. */
+  rolloutMs: number;
+  updateMs: number;
 }
 
 /**
@@ -86,8 +110,15 @@ export class SelfPlayTrainer {
   private episodes = 0;
   private evalVec: VecEnv | null = null;
   summary: Record<string, number> = {};
+  /** The latest periodic evaluation (evalEvery > 0), if any yet. */
+  lastEvaluation: PeriodicEvaluation | null = null;
+  /** What picks the best checkpoint. */
+  readonly best: Omit<BestMeasure, 'source'> & { source: BestMeasure['source'] };
+  private readonly trajectories: Record<Side, Trajectory> = {};
   /** Where episodes are played, and why (the `rollout` setting, the backend and the env decide). */
   readonly rollout: { kind: 'host' | 'device'; reason: string };
+  /** What computes the policies, and why (the `engine` setting, the backend, the learner and the rollouts decide). */
+  readonly engine: { kind: PolicyEngine; reason: string };
   private device: DeviceSelfPlay | null = null;
 
   constructor(
@@ -104,8 +135,8 @@ export class SelfPlayTrainer {
     this.T = this.profile.rounds(options);
     this.sides = roles.map((r) => r.name);
     this.sides.forEach((side, r) => (this.role[side] = r));
-    const problem = (option: 'train' | 'opponents' | 'entropyCoef' | 'population', why: string) => new OptionError('train settings', option, config[option], why);
-    const known = (side: string, option: 'train' | 'opponents' | 'entropyCoef') => {
+    const problem = (option: 'train' | 'opponents' | 'entropyCoef' | 'population' | 'learningRateBySide' | 'deviators' | 'centralCritic', why: string) => new OptionError('train settings', option, config[option], why);
+    const known = (side: string, option: 'train' | 'opponents' | 'entropyCoef' | 'learningRateBySide') => {
       if (!this.sides.includes(side)) throw problem(option, `${envId} has no side "${side}"; its sides are ${this.sides.join(', ')}`);
     };
     if (!trainsAll(config)) known(config.train, 'train');
@@ -116,6 +147,7 @@ export class SelfPlayTrainer {
     this.table = this.sides.length === 2 ? { user: order[0], goal: order[1] } : null;
     const coefs = entropyCoefs(config, this.profile.entropyCoef);
     for (const side of Object.keys(coefs)) known(side, 'entropyCoef');
+    for (const [side] of parsePairs(config.learningRateBySide)) known(side, 'learningRateBySide');
     for (const [side, agent] of parsePairs(config.opponents)) {
       known(side, 'opponents');
       if (agent === 'policy') continue;
@@ -123,16 +155,65 @@ export class SelfPlayTrainer {
       if (!make) throw problem('opponents', `the ${side} side has no baseline "${agent}"; its agents are policy, ${Object.keys(this.profile.baselines[side] ?? {}).join(', ')}`);
       this.baselines[side] = { name: agent, actor: new AgentActor(make()) };
     }
-    const specs = this.profile.policySpecs(roles, config, options);
+    if (config.deviators > 0) {
+      const count = roles[this.role[config.train]].count;
+      if (config.deviators > count) throw problem('deviators', `the ${config.train} side has ${count} agents, so at most ${count} can deviate`);
+    }
+    this.best = this.bestMeasure();
+    this.population = config.population ? new Population<Float32Array[]>({ maxSize: config.populationSize, solver: config.metaSolver }) : null;
+    this.rollout = this.chooseRollout();
+    this.engine = this.chooseEngine();
+    if (this.engine.kind === 'fused') fusedRuntime().threads = fusedThreads(config.threads);
+    const specs = this.profile.policySpecs(roles, config, options).map((spec, r) => {
+      if (!config.centralCritic) return spec;
+      const size = this.vec.kernel.critic?.size(r) ?? 0;
+      if (size === 0) throw problem('centralCritic', `${envId} offers no privileged critic features for its ${roles[r].name} side`);
+      return withCritic(spec, size);
+    });
     this.sides.forEach((side, r) => {
       this.policies[side] = new Policy(specs[r], { initSeed: policySeed(config.seed, r) });
-      this.learners[side] = this.makeLearner(this.policies[side], coefs[side] ?? 0.01);
+      if (this.engine.kind === 'fused') this.policies[side].useFused();
+      this.learners[side] = this.makeLearner(this.policies[side], coefs[side] ?? 0.01, learningRateOf(config, side));
       this.opponents[side] = this.policies[side].clone();
       this.scalers[side] = new ReturnScaler();
     });
     this.rng = { sample: new Rng(config.seed, 101), shuffle: new Rng(config.seed, 102), opponents: new Rng(config.seed, 103) };
-    this.population = config.population ? new Population<Float32Array[]>({ maxSize: config.populationSize, solver: config.metaSolver }) : null;
-    this.rollout = this.chooseRollout();
+  }
+
+  /**
+   * What picks the best checkpoint: with one learning side, its own reward (the deviators'
+   * with deviators); with every side learning, the profile's measure. Taken from the periodic
+   * evaluation when there is one, else from the training episodes.
+   */
+  private bestMeasure(): BestMeasure {
+    const c = this.config;
+    const source = c.evalEvery > 0 ? 'evaluation' : 'training';
+    if (trainsAll(c)) return { ...this.profile.best, source };
+    return { metric: rewardMetric(c.train), higherIsBetter: true, source };
+  }
+
+  /** The value of the best-checkpoint measure now (NaN before any evaluation or iteration). */
+  bestValue(): number {
+    const from = this.best.source === 'evaluation' ? this.lastEvaluation?.metrics : this.summary;
+    return from?.[this.best.metric] ?? Number.NaN;
+  }
+
+  /**
+   * The fused engine computes PPO's policies on the CPU several times faster than tfjs's wasm
+   * or cpu backend (BENCHMARKS.md, `npm run bench`): `auto` takes it unless the episodes are
+   * played on the device (a GPU backend) or the learner is REINFORCE, which only tfjs runs.
+   */
+  private chooseEngine(): { kind: PolicyEngine; reason: string } {
+    const c = this.config;
+    const unsupported = c.learner !== 'ppo' ? `the ${c.learner} learner runs on tfjs` : this.rollout.kind === 'device' ? 'device rollouts keep the policies on the device' : null;
+    if (c.engine === 'fused') {
+      if (unsupported) throw new OptionError('train settings', 'engine', c.engine, `the fused engine is not available here: ${unsupported}; use "tfjs" or "auto"`);
+      return { kind: 'fused', reason: 'fused (WebAssembly SIMD kernels), as the engine setting asks' };
+    }
+    if (c.engine === 'tfjs') return { kind: 'tfjs', reason: `tfjs (${tf.getBackend()}), as the engine setting asks` };
+    if (unsupported) return { kind: 'tfjs', reason: `tfjs (${tf.getBackend()}): ${unsupported}` };
+    if (onGpu()) return { kind: 'tfjs', reason: `tfjs (${onGpu()})` };
+    return { kind: 'fused', reason: `fused (WebAssembly SIMD kernels, ${fusedThreads(c.threads)} thread(s): faster than tfjs on ${tf.getBackend()}, a CPU backend, by the bench)` };
   }
 
   /**
@@ -148,6 +229,8 @@ export class SelfPlayTrainer {
         ? `${this.envId} has no tensor env`
         : c.population
           ? 'population mode evaluates snapshots on the host'
+          : c.centralCritic
+            ? 'the centralised critic reads the host kernel'
           : Object.keys(this.baselines).length > 0
             ? 'a baseline agent plays a side (opponents setting)'
             : null;
@@ -208,9 +291,12 @@ export class SelfPlayTrainer {
       const r = this.role[side];
       const role = this.vec.roles[r];
       if (learning.includes(side)) {
-        actors[r] = new PolicyActor(this.policies[side]);
+        const k = c.deviators;
+        actors[r] = k > 0 ? new PartialPolicyActor(this.policies[side], this.baselines[side].actor, k) : new PolicyActor(this.policies[side]);
         const head = this.policies[side].head;
-        trajectories[r] = new Trajectory(this.T, this.vec.numEnvs * role.count, this.policies[side].obsSize, head.actionSize, head.actionDtype === 'int32');
+        const rows = k > 0 ? PartialPolicyActor.rowsOf(this.vec.numEnvs, role.count, k) : null;
+        this.trajectories[side] ??= new Trajectory(this.T, this.vec.numEnvs * (k || role.count), this.policies[side].obsSize, head.actionSize, head.actionDtype === 'int32', rows);
+        trajectories[r] = this.trajectories[side];
       } else {
         actors[r] = this.baselines[side]?.actor ?? new PolicyActor(this.frozen(side));
         trajectories[r] = null;
@@ -224,9 +310,19 @@ export class SelfPlayTrainer {
     const updates: Partial<Record<Side, UpdateStats>> = {};
     for (const side of learning) {
       const batch: Batch = trajectories[this.role[side]]!.toBatch(c.gamma, c.gaeLambda, this.scalers[side]);
+      this.learners[side].setLearningRate(this.learningRate(side));
       updates[side] = this.learners[side].update(batch, this.rng.shuffle);
     }
     return this.finishIteration(learning, episode, updates, t0, t1);
+  }
+
+  /** The side's learning rate in the coming iteration: its setting, decayed linearly when annealLr (1 at the first iteration, 1/N at the last). */
+  learningRate(side: Side): number {
+    const c = this.config;
+    const base = learningRateOf(c, side);
+    if (!c.annealLr) return base;
+    const total = Math.ceil(c.steps / this.stepsPerIteration);
+    return base * Math.max(1 / total, 1 - this.iteration / total);
   }
 
   /** One iteration on the device: the tensor env plays the episode, the learners update from tensor batches. */
@@ -250,7 +346,10 @@ export class SelfPlayTrainer {
     const t1 = performance.now();
     const updates: Partial<Record<Side, UpdateStats>> = {};
     try {
-      for (const side of learning) updates[side] = this.learners[side].updateFromTensors(played.batches[side as 'goal' | 'user']!, this.rng.shuffle);
+      for (const side of learning) {
+        this.learners[side].setLearningRate(this.learningRate(side));
+        updates[side] = (this.learners[side] as PpoLearner | ReinforceLearner).updateFromTensors(played.batches[side as 'goal' | 'user']!, this.rng.shuffle);
+      }
     } finally {
       played.dispose();
     }
@@ -274,7 +373,8 @@ export class SelfPlayTrainer {
     this.bus.emit({ kind: 'iteration', ...base, totalSteps: c.steps, samplesPerSec: (this.stepsPerIteration / (t2 - t0)) * 1000, rolloutMs: t1 - t0, updateMs: t2 - t1 });
 
     if (this.population && this.iteration % c.snapshotEvery === 0) this.snapshot();
-    return { iteration: this.iteration, step: this.step, learning, episode, updates };
+    if (c.evalEvery > 0 && (this.iteration % c.evalEvery === 0 || this.done)) this.evaluatePeriodically();
+    return { iteration: this.iteration, step: this.step, learning, episode, updates, rolloutMs: t1 - t0, updateMs: t2 - t1 };
   }
 
   /** The policy that plays a side while it does not learn: its current weights, or a population snapshot. */
@@ -333,6 +433,34 @@ export class SelfPlayTrainer {
   }
 
   /**
+   * The deterministic (mode) policies on `evalWorlds` fixed worlds, against the opponents of
+   * training (sides that do not learn keep their baseline or policy; deviators stay
+   * deviators): the measure that picks the best checkpoint, and every round metric. Its own
+   * env and Rng, so training is unchanged by it.
+   */
+  evaluatePeriodically(): PeriodicEvaluation {
+    const c = this.config;
+    const trained = trainsAll(c) ? this.sides : [c.train];
+    const actors = this.sides.map((side) => {
+      const mode = new PolicyActor(this.policies[side], { deterministic: true });
+      if (!trained.includes(side)) return this.baselines[side]?.actor ?? mode;
+      if (c.deviators > 0) return new DeviatorActor(this.baselines[side].actor, mode, Array.from({ length: c.deviators }, (_, i) => i));
+      return mode;
+    });
+    const worlds = playWorlds(actors, { envId: this.envId, envOptions: this.envOptions, worlds: c.evalWorlds, rounds: this.T, seed: c.seed + PERIODIC_EVAL_SEED, batch: Math.min(c.evalWorlds, 256) });
+    const mean = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const metrics: Record<string, number> = {};
+    for (const name of worlds.metricNames) metrics[name] = mean(worlds.metric(name));
+    for (const side of this.sides) {
+      const own = c.deviators > 0 && side === c.train ? Array.from({ length: c.deviators }, (_, i) => worlds.agentReward(side, i)) : [worlds.reward(side)];
+      metrics[rewardMetric(side)] = own.reduce((s, xs) => s + mean(xs), 0) / own.length;
+    }
+    this.lastEvaluation = { iteration: this.iteration, worlds: c.evalWorlds, metrics };
+    this.bus.emit({ kind: 'evaluation', iteration: this.iteration, step: this.step, label: `periodic evaluation (mode policies, ${c.evalWorlds} fixed worlds)`, metrics });
+    return this.lastEvaluation;
+  }
+
+  /**
    * One episode in a separate evaluation env (its own PRNG), without learning. The
    * training env and its PRNG are left alone, so evaluating never changes training.
    */
@@ -352,14 +480,16 @@ export class SelfPlayTrainer {
     }
   }
 
-  private makeLearner(policy: Policy, entropyCoef: number): Learner {
+  private makeLearner(policy: Policy, entropyCoef: number, learningRate: number): Learner {
     const c = this.config;
     if (c.learner === 'reinforce') {
-      return new ReinforceLearner(policy, { ...REINFORCE_DEFAULTS, learningRate: c.learningRate, valueCoef: c.valueCoef, entropyCoef, maxGradNorm: c.maxGradNorm });
+      return new ReinforceLearner(policy, { ...REINFORCE_DEFAULTS, learningRate, valueCoef: c.valueCoef, entropyCoef, maxGradNorm: c.maxGradNorm });
     }
-    return new PpoLearner(policy, {
+    const ppo = this.engine.kind === 'fused' ? FusedPpoLearner : PpoLearner;
+    return new ppo(policy, {
       ...PPO_DEFAULTS,
-      learningRate: c.learningRate,
+      targetKl: c.targetKl,
+      learningRate,
       epochs: c.epochs,
       minibatchSize: c.minibatchSize,
       clip: c.clip,
@@ -413,17 +543,25 @@ export class SelfPlayTrainer {
   dispose(): void {
     this.device?.dispose();
     for (const side of this.sides) {
+      this.learners[side].dispose();
       this.policies[side].dispose();
       this.opponents[side].dispose();
-      this.learners[side].optimizer.dispose();
     }
   }
 }
 
 
+/** Periodic evaluations play worlds seeded from config.seed + this (training uses config.seed onward). */
+const PERIODIC_EVAL_SEED = 500_000_000;
+
 /** The initial-weights seed of role r's policy (goal 2s+1, user 2s+2 in the attention market, as before). */
 function policySeed(seed: number, r: number): number {
   return seed * 2 + 1 + r;
+}
+
+/** Threads of the fused engine: the setting, or (0) one per core, at most 4. */
+export function fusedThreads(setting: number): number {
+  return setting > 0 ? setting : Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** The GPU the current tfjs backend computes on, in words, or null on a CPU backend. */

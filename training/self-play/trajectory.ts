@@ -17,13 +17,19 @@ export class Trajectory {
   private readonly adv: Float32Array;
   private readonly ret: Float32Array;
 
+  /**
+   * `rows` maps the trajectory's E agents to rows of the role's [B × count] reward array
+   * (default: the first E rows), for a side of which only some agents learn.
+   */
   constructor(
     readonly T: number,
     readonly E: number,
     readonly obsSize: number,
     readonly actionSize: number,
     integerActions: boolean,
+    readonly rows: Int32Array | null = null,
   ) {
+    if (rows && rows.length !== E) throw new RangeError(`Trajectory: ${rows.length} reward rows for ${E} agents`);
     const n = T * E;
     this.obs = new Float32Array(n * obsSize);
     this.actions = integerActions ? new Int32Array(n * actionSize) : new Float32Array(n * actionSize);
@@ -46,7 +52,8 @@ export class Trajectory {
 
   /** The role's rewards at round t and whether the episode ended there. */
   reward(t: number, rewards: Float64Array, ended: boolean): void {
-    this.rewards.set(rewards.subarray(0, this.E), t * this.E);
+    if (this.rows) for (let e = 0; e < this.E; e++) this.rewards[t * this.E + e] = rewards[this.rows[e]];
+    else this.rewards.set(rewards.subarray(0, this.E), t * this.E);
     this.done.fill(ended ? 1 : 0, t * this.E, (t + 1) * this.E);
   }
 

@@ -36,8 +36,9 @@ export interface Space<T = unknown> {
   toJSON(): SpaceSpec;
 }
 
+/** An array or a typed array of numbers (a BigInt64Array holds bigints, which no space takes). */
 export function isArrayLikeOfNumbers(x: unknown): x is ArrayLike<number> {
-  if (ArrayBuffer.isView(x)) return !(x instanceof DataView);
+  if (ArrayBuffer.isView(x)) return !(x instanceof DataView || x instanceof BigInt64Array || x instanceof BigUint64Array);
   return Array.isArray(x);
 }
 

@@ -1,4 +1,4 @@
-/** The standard set of sinks for a run: progress (unless quiet), `metrics.jsonl`, `metrics/<kind>.csv`. */
+/** The standard set of sinks for a run: progress (unless quiet), `metrics.jsonl`, `metrics/<kind>.csv`, and a TensorBoard event file when asked. */
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { MetricBus } from '../bus.js';
@@ -7,6 +7,7 @@ import type { Sink } from './common.js';
 import { csvSink } from './csv.js';
 import { jsonlSink } from './jsonl.js';
 import { progressSink } from './progress.js';
+import { tensorboardSink } from './tensorboard.js';
 
 export interface AttachSinksOptions {
   /** The run folder (made when missing): `metrics.jsonl` and `metrics/<kind>.csv` go there. */
@@ -21,6 +22,8 @@ export interface AttachSinksOptions {
   readonly totalSteps?: number;
   /** The kinds written as CSV (default iteration, episode, update). */
   readonly csvKinds?: readonly EventKind[];
+  /** Also write a TensorBoard event file in `runDir`. */
+  readonly tensorboard?: boolean;
 }
 
 /** Whether `out` is a terminal worth redrawing: a TTY, not in CI, TERM not "dumb". */
@@ -40,6 +43,7 @@ export function attachSinks(source: MetricBus | Observable<TrainEvent>, options:
     jsonlSink(events$, join(options.runDir, 'metrics.jsonl')),
     csvSink(events$, join(options.runDir, 'metrics'), options.csvKinds ? { kinds: options.csvKinds } : {}),
   ];
+  if (options.tensorboard) sinks.push(tensorboardSink(events$, options.runDir));
   if (!options.quiet) sinks.push(progressSink(events$, { out, tty: options.tty ?? isInteractive(out), totalSteps: options.totalSteps }));
   const done = Promise.allSettled(sinks.map((s) => s.done)).then((results) => {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

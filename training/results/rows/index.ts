@@ -1,0 +1,5 @@
+import type { ResultRow } from '../row.js';
+import { goalLearnsToExaggerate, goalStaysHonest, selfPlayBothSides, usersBeatGreedy } from './attention-market.js';
+
+/** Every row of RESULTS.md, in table order. */
+export const RESULT_ROWS: readonly ResultRow[] = [usersBeatGreedy, goalLearnsToExaggerate, goalStaysHonest, selfPlayBothSides];
