@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerProfile, profileFor } from '../training/profiles/index.js';
+import { trainSchema } from '../training/self-play/config.js';
 import type { GenericEvalJson } from '../training/cli/eval-generic.js';
 import type { GenericPlayJson } from '../training/cli/play-generic.js';
 import { captureIO } from '../training/cli/io.js';
@@ -17,8 +20,9 @@ async function cli(...argv: string[]) {
 const TINY = ['--backend', 'cpu', '--quiet', '--set', 'numEnvs=2', '--set', 'hidden=8', '--set', 'epochs=1', '--set', 'minibatchSize=8', '--eval-episodes', '2', '--json'];
 
 /** Every game besides the flagship, with options that keep an iteration tiny, and its sides. */
-const GAMES: { id: string; options: string[]; sides: string[]; headline: string }[] = [
-  { id: 'trade-market-v0', options: ['--option', 'rounds=4'], sides: ['price-setter', 'consumer'], headline: 'priceError' },
+const GAMES: { id: string; options: string[]; sides: string[]; headline: string; train?: string[] }[] = [
+  // Its recipe trains the price-setter alone; here both sides learn.
+  { id: 'trade-market-v0', options: ['--option', 'rounds=4'], train: ['--set', 'train=all', '--set', 'opponents='], sides: ['price-setter', 'consumer'], headline: 'priceError' },
   { id: 'emergent-alignment-v0', options: ['--option', 'rounds=4', '--option', 'preset=kg-single'], sides: ['provider'], headline: 'gap' },
   { id: 'pluralistic-market-v0', options: ['--option', 'rounds=4', '--option', 'personalized=true'], sides: ['provider'], headline: 'gap' },
   { id: 'consensus-game-v0', options: ['--option', 'rounds=4'], sides: ['generator', 'discriminator'], headline: 'agreement' },
@@ -30,11 +34,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe.each(GAMES)('buddy-gym train and eval $id', ({ id, options, sides, headline }) => {
+describe.each(GAMES)('buddy-gym train and eval $id', ({ id, options, sides, headline, train = [] }) => {
   let summary: TrainSummaryJson;
   let code: number;
   beforeAll(async () => {
-    const r = await cli('train', id, ...TINY, ...options, '--steps', '16', '--out', join(tmp, id));
+    const r = await cli('train', id, ...TINY, ...options, ...train, '--steps', '16', '--out', join(tmp, id));
     code = r.code;
     summary = JSON.parse(r.out) as TrainSummaryJson;
   });
@@ -88,6 +92,55 @@ describe('train settings that depend on the env', () => {
     const r = await cli('train', 'trade-market-v0', ...TINY, '--option', 'rounds=4', '--set', 'train=price-setter', '--set', 'opponents=consumer=demand-curve', '--steps', '16', '--out', join(tmp, 'one-side'));
     expect(r.code).toBe(0);
     expect(Object.keys((JSON.parse(r.out) as TrainSummaryJson).lastIteration.updates)).toEqual(['price-setter']);
+  });
+});
+
+describe("each game's training recipe (its profile's trainDefaults)", () => {
+  const settingsOf = (dir: string) => (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { settings: Record<string, unknown> }).settings;
+
+  it('plain train <id> uses the recipe; --config overrides it, and flags override both', async () => {
+    // A recipe of our own on a registered env, so that the test does not depend on the shipped numbers.
+    const id = 'emergent-alignment-v0';
+    const shipped = profileFor(id, []);
+    registerProfile({ ...shipped, trainDefaults: { learningRate: 0.005, gamma: 0.5, hidden: 12, logStdInit: -0.5 } });
+    try {
+      const base = ['--backend', 'cpu', '--quiet', '--eval-episodes', '0', '--option', 'rounds=2', '--steps', '4', '--set', 'numEnvs=2'];
+      const plain = join(tmp, 'recipe-plain');
+      expect((await cli('train', id, ...base, '--out', plain)).code).toBe(0);
+      expect(settingsOf(plain)).toMatchObject({ learningRate: 0.005, gamma: 0.5, hidden: 12, logStdInit: -0.5, numEnvs: 2 });
+      const file = join(tmp, 'recipe-config.json');
+      writeFileSync(file, JSON.stringify({ learningRate: 0.002, hidden: 16 }));
+      const layered = join(tmp, 'recipe-layered');
+      expect((await cli('train', id, ...base, '--config', file, '--set', 'hidden=20', '--out', layered)).code).toBe(0);
+      expect(settingsOf(layered)).toMatchObject({ learningRate: 0.002, gamma: 0.5, hidden: 20, logStdInit: -0.5 });
+      // A recipe setting that clashes with a flag is named as the recipe's in the refusal.
+      registerProfile({ ...shipped, trainDefaults: { train: 'provider', opponents: 'provider=truthful' } });
+      const r = await cli('train', id, ...base, '--out', join(tmp, 'recipe-bad'));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/emergent-alignment-v0's training recipe \(the trainDefaults of its profile\)/);
+    } finally {
+      registerProfile(shipped);
+    }
+  });
+
+  it('every shipped recipe is valid train settings', () => {
+    for (const id of ['attention-market-v0', 'trade-market-v0', 'emergent-alignment-v0', 'pluralistic-market-v0', 'consensus-game-v0']) {
+      for (const k of Object.keys(profileFor(id, []).trainDefaults ?? {})) expect(Object.keys(trainSchema), `${id}: ${k}`).toContain(k);
+    }
+  });
+
+  it('trade-market-v0 warns on stderr when the auctioneer reward meets consumers who answer the price they see, and not otherwise', async () => {
+    const base = ['--backend', 'cpu', '--quiet', '--eval-episodes', '0', '--option', 'rounds=2', '--steps', '4', '--set', 'numEnvs=2', '--set', 'hidden=8'];
+    const warning = /warning: trade-market-v0 with reward "auctioneer" against demand-curve consumers: .* maximised as p → 0/;
+    const auctioneer = await cli('train', 'trade-market-v0', ...base, '--option', 'reward=auctioneer', '--out', join(tmp, 'auct-1'));
+    expect(auctioneer.code).toBe(0);
+    expect(auctioneer.err).toMatch(warning);
+    const learned = await cli('train', 'trade-market-v0', ...base, '--option', 'reward=auctioneer', '--set', 'train=all', '--set', 'opponents=', '--out', join(tmp, 'auct-2'));
+    expect(learned.err).toMatch(/warning: .* against consumers who see the price before they demand \(price-first timing\)/);
+    const simultaneous = await cli('train', 'trade-market-v0', ...base, '--option', 'reward=auctioneer', '--option', 'timing=simultaneous', '--set', 'train=all', '--set', 'opponents=', '--out', join(tmp, 'auct-3'));
+    expect(simultaneous.err).not.toMatch(/warning/);
+    const plain = await cli('train', 'trade-market-v0', ...base, '--out', join(tmp, 'auct-4'));
+    expect(plain.err).not.toMatch(/warning/);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../envs/core/rng.js';
 import { parseInstance, type PersuasionInstance } from '../envs/persuasion/instance.js';
 import { PERSUASION_PRESETS } from '../envs/persuasion/presets.js';
+import { parsePersuasionOptions, resolveInstance } from '../envs/persuasion/options.js';
 import type { SignalPolicy } from '../envs/persuasion/signal.js';
 import { instanceTables } from '../envs/persuasion/tables.js';
 import {
@@ -220,6 +221,31 @@ describe('two opposed Bobs (GAMES.md §2)', () => {
   it('one Bob alone is not aligned: ε* = b/2 > 0', async () => {
     // u_A − U₁ = b/2 − b·1[a=1] ranges over [b/2 − b, b/2]: the best constant leaves ε* = b/2.
     for (const [mu, b] of CASES) expect((await marketAlignment(bobs(mu, b, false), { personalized: false })).epsilon).toBeCloseTo(b / 2, 9);
+  });
+});
+
+describe('three-sellers with the providers option: competition grows provider by provider', () => {
+  const withSellers = (k: number) => resolveInstance(parsePersuasionOptions('emergent-alignment-v0', { preset: 'three-sellers', providers: k }));
+
+  it('ε* = b/2, b/4, 0 with 1, 2, 3 sellers (b = 0.75); full revelation is an equilibrium from 2 on, never alone', async () => {
+    const b = 0.75;
+    const expected = [b / 2, b / 4, 0];
+    for (const k of [1, 2, 3]) {
+      const inst = withSellers(k);
+      expect(inst.providers.map((p) => p.name)).toEqual(['seller-A', 'seller-B', 'seller-C'].slice(0, k));
+      expect((await marketAlignment(inst, { personalized: false })).epsilon).toBeCloseTo(expected[k - 1], 9);
+      const truthful = await nashConv(inst, truthfulProfile(inst));
+      if (k === 1) expect(truthful.nashConv).toBeGreaterThan(0.1);
+      else expect(truthful.nashConv).toBeCloseTo(0, 9);
+      expect(evaluateProfile(inst, truthfulProfile(inst)).users[0].gap).toBeCloseTo(0, 12);
+    }
+    // Alone, seller A is best served by babbling: the buyer then buys A, the likeliest product.
+    expect((await nashConv(withSellers(1), babblingProfile(withSellers(1)))).nashConv).toBeCloseTo(0, 9);
+    expect(withSellers(0).providers).toHaveLength(3);
+  });
+
+  it('refuses more providers than the instance has', () => {
+    expect(() => parsePersuasionOptions('emergent-alignment-v0', { preset: 'kg-single', providers: 2 })).toThrow(/option "providers" = 2 is not allowed: must be at most the 1 provider\(s\) of the instance/);
   });
 });
 

@@ -587,7 +587,7 @@ describe('signal noise', () => {
 describe('bad input is rejected, naming what is wrong, and changes nothing', () => {
   it('options', () => {
     expect(() => make(EMERGENT_ALIGNMENT_ID, { preset: 'two-types' })).toThrow(OptionError);
-    expect(() => make(EMERGENT_ALIGNMENT_ID, { preset: 'two-types' })).toThrow(/option "preset" = "two-types".*one of "kg-single", "two-opposed", "health-advice"/);
+    expect(() => make(EMERGENT_ALIGNMENT_ID, { preset: 'two-types' })).toThrow(/option "preset" = "two-types".*one of "kg-single", "two-opposed", "three-sellers", "health-advice"/);
     expect(() => make(PLURALISTIC_MARKET_ID, { preset: 'nope' })).toThrow(/"news-feed"/);
     expect(() => make(EMERGENT_ALIGNMENT_ID, { signalNoise: 1 })).toThrow(/option "signalNoise" = 1.*below 1/);
     expect(() => make(EMERGENT_ALIGNMENT_ID, { signalNoise: -0.1 })).toThrow(/signalNoise/);

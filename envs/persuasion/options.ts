@@ -26,6 +26,7 @@ export interface PersuasionOptions {
   readonly signalNoise: number;
   readonly rounds: number;
   readonly logitBound: number;
+  readonly providers: number;
 }
 
 /** The option schema of one of the two ids: they differ in the presets and instances they accept. */
@@ -49,6 +50,7 @@ function persuasionSchema(id: PersuasionId) {
     signalNoise: num(0, 0, 1, 'ε ∈ [0, 1): probability that a provider observes a uniformly random state instead of y'),
     rounds: int(32, 1, 1_000_000, 'rounds per episode (then truncation)'),
     logitBound: num(8, 0, 20, 'L: the action logits lie in [−L, L]', true),
+    providers: int(0, 0, 6, "k: play with the instance's first k providers only (0: all of them), to watch competition grow provider by provider"),
   } satisfies OptionSchema;
 }
 
@@ -62,6 +64,13 @@ function explainInstanceOption(id: PersuasionId, v: unknown): string | null {
 }
 
 const crossChecks: CrossCheck<ReturnType<typeof persuasionSchema>>[] = [
+  {
+    option: 'providers',
+    check: (o) => {
+      const available = fullInstance(o as unknown as PersuasionOptions).providers.length;
+      return o.providers <= available ? null : `must be at most the ${available} provider(s) of the instance (0: all of them)`;
+    },
+  },
   { option: 'signalNoise', check: (o) => (o.signalNoise < 1 ? null : 'must be below 1 (at ε = 1 the providers observe nothing about y)') },
   {
     option: 'evaluationRounds',
@@ -80,7 +89,12 @@ export function parsePersuasionOptions(id: PersuasionId, input: unknown): Persua
   return parseOptions(id, schema, input, crossChecks) as PersuasionOptions;
 }
 
-/** The instance the options select: the `instance` JSON when given, else the preset. */
+/** The instance the options select: the `instance` JSON when given, else the preset; with `providers` k > 0, its first k providers. */
 export function resolveInstance(o: PersuasionOptions): PersuasionInstance {
+  const full = fullInstance(o);
+  return o.providers > 0 && o.providers < full.providers.length ? { ...full, providers: full.providers.slice(0, o.providers) } : full;
+}
+
+function fullInstance(o: PersuasionOptions): PersuasionInstance {
   return o.instance === null || o.instance === undefined ? PERSUASION_PRESETS[o.preset] : parseInstance(o.instance, 'option "instance"');
 }

@@ -72,6 +72,23 @@ const NEWS = {
   ],
 };
 
+/**
+ * three-sellers: the state is which of three products suits the user; seller i is paid
+ * U_i = (1−b)·1[a=y] + b·1[a=i] (it wants its own product bought), the user wants the right
+ * one, u = (1−b)·1[a=y] + b/3 = the sellers' average. With the `providers` option k = 1, 2, 3
+ * sellers: ε* = b/2, b/4, 0.
+ */
+const THREE = ['A', 'B', 'C'];
+const seller = (i: number) => ({ name: `seller-${THREE[i]}`, utility: table(3, 3, (a, y) => (1 - B) * truth(y, a) + B * (a === i ? 1 : 0)) });
+const THREE_SELLERS = {
+  states: THREE.map((p) => `${p}-suits`),
+  prior: [0.45, 0.35, 0.2],
+  actions: THREE.map((p) => `buy-${p}`),
+  messages: THREE.map((p) => `recommend-${p}`),
+  providers: [0, 1, 2].map(seller),
+  userTypes: [{ name: 'buyer', weight: 1, utility: table(3, 3, (a, y) => (1 - B) * truth(y, a) + B / 3) }],
+};
+
 export const PERSUASION_PRESETS: Readonly<Record<string, PersuasionInstance>> = Object.freeze({
   'kg-single': parseInstance({
     name: 'kg-single',
@@ -102,6 +119,11 @@ export const PERSUASION_PRESETS: Readonly<Record<string, PersuasionInstance>> = 
       { name: 'agree', weight: 0.5, utility: table(2, 2, (a, y) => truth(y, a)) },
       { name: 'disagree', weight: 0.5, utility: table(2, 2, (a, y) => 1 - truth(y, a)) },
     ],
+  }),
+  'three-sellers': parseInstance({
+    name: 'three-sellers',
+    description: `three sellers (b = ${B}) each push their own product to a buyer who wants the one that suits; the buyer's utility is their average, so ε* = 0 with all three (and b/2, b/4 with the first one, two: the option providers)`,
+    ...THREE_SELLERS,
   }),
   'health-advice': parseInstance({
     name: 'health-advice',

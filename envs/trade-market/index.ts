@@ -16,9 +16,11 @@ export const tradeMarketSpec: EnvSpec<TradeMarketOptions> = {
     /** GAMES.md's example: two consumers and one good; with λ = 1 and supply q, (q/2, q/2, 2/q). */
     'one-good': { consumers: 2, goods: 1 },
     /** The `balance` reward in the simultaneous game, where every (1/p, 1/p, p) with 2/p ≤ q is a Nash equilibrium. */
-    balance: { consumers: 2, goods: 1, reward: 'balance' },
-    /** The price-setter leads: consumers see the price before they demand. */
+    balance: { consumers: 2, goods: 1, reward: 'balance', timing: 'simultaneous' },
+    /** The price-setter leads: consumers see the price before they demand (the defaults, spelt out). */
     stackelberg: { timing: 'price-first' },
+    /** The auctioneer reward in the simultaneous game (where it is meant to be used). */
+    auctioneer: { reward: 'auctioneer', timing: 'simultaneous' },
     /** Budgets and Cobb–Douglas utilities (the Eisenberg–Gale market). */
     fisher: { fisher: true },
   },
@@ -40,6 +42,8 @@ export {
   fisherDemand,
   excessDemandOf,
   tatonnement,
+  scaledTatonnementPrice,
+  TATONNEMENT_SCALE,
   type Equilibrium,
   type Matrix,
   type TatonnementOptions,

@@ -5,7 +5,9 @@ export const TRADE_MARKET_ID = 'trade-market-v0';
 /**
  * GAMES.md §3, every option with its default. The defaults put the competitive
  * equilibrium price p*_g of order 1: λ and the supply per consumer are both about 1, so
- * p*_g = Σ_i λ_ig / Q_g ≈ 1 and x*_ig ≈ 1.
+ * p*_g = Σ_i λ_ig / Q_g ≈ 1 and x*_ig ≈ 1. Timing and reward default to the setting in which
+ * p* is the price-setter's unique best move (price-first, balance): GAMES.md's default for
+ * training, so that plain `train trade-market-v0` learns p*.
  */
 export const tradeMarketSchema = {
   consumers: int(2, 1, 4096, 'number of consumer agents n'),
@@ -13,13 +15,13 @@ export const tradeMarketSchema = {
   rounds: int(32, 1, 1_000_000, 'rounds per episode T (then truncation)'),
   timing: oneOf(
     ['simultaneous', 'price-first'] as const,
-    'simultaneous',
-    "simultaneous: consumers observe last round's price; price-first (Stackelberg): consumers observe the price just posted",
+    'price-first',
+    "price-first (Stackelberg): consumers observe the price just posted; simultaneous: consumers observe last round's price",
   ),
   reward: oneOf(
     ['auctioneer', 'balance'] as const,
-    'auctioneer',
-    "price-setter's reward: auctioneer Σ_g p_g (Σ_i x_ig − Q_g), or balance −Σ_g |Q_g − Σ_i x_ig| (demanded quantities)",
+    'balance',
+    "price-setter's reward: balance −Σ_g |Q_g − Σ_i x_ig| (demanded quantities), or auctioneer Σ_g p_g (Σ_i x_ig − Q_g), a simultaneous-move device only: against consumers who answer the price they see it is Σλ − p·Q, maximised as p → 0",
   ),
   fisher: bool(false, 'Fisher market: budgets B_i and Cobb–Douglas utilities Π_g x_ig^a_ig instead of quasi-linear λ log x − p·x'),
   maxPrice: num(10, 0, 1e6, 'P̄: the price-setter posts p ∈ [0, P̄]^G', true),

@@ -10,7 +10,7 @@ import { spec as envSpec } from '../../envs/registry.js';
 import { CheckpointError, copyCheckpoint, readManifest } from '../../checkpoints/index.js';
 import { answer, questionsFor, statJson as statJsonNull, type Answer } from '../evaluation/questions.js';
 import { describeComparison, type Comparison } from '../evaluation/paired.js';
-import { metricLabel, rewardMetric, summaryMetrics } from '../profiles/index.js';
+import { metricLabel, rewardMetric, summaryMetrics, trainDefaultsFor, trainWarnings } from '../profiles/index.js';
 import { trainsAll } from '../self-play/config.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../exploitability.js';
 import { checkTrainerState } from '../checkpoint-check.js';
@@ -320,13 +320,17 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     }
     config = parseTrainConfig({ ...resume.config, steps: given.steps ?? resume.config.steps }, 'train settings');
   } else {
+    // The game's recipe sits between the defaults and the --config file.
+    const recipe = trainDefaultsFor(id);
+    for (const k of Object.keys(recipe)) sources[k] ??= `${id}'s training recipe (the trainDefaults of its profile)`;
     try {
-      config = parseTrainConfig(given, 'train settings');
+      config = parseTrainConfig({ ...recipe, ...given }, 'train settings');
     } catch (e) {
       if (e instanceof OptionError) throw new UsageError(`${sources[e.option] ?? 'settings'}: ${e.message}`);
       throw e;
     }
   }
+  for (const w of trainWarnings(id, fullOptions, config)) io.err(`warning: ${w}`);
   const envOptions = resume ? resume.envOptions : envOptionsGiven;
   const outFlag = stringFlag(values, 'out');
   const out = runFolder(outFlag, id, resume?.path);

@@ -37,5 +37,8 @@ export const consensusGameProfile: TrainingProfile = {
   best: { metric: rewardMetric('generator'), higherIsBetter: true },
   population: true,
   headline: ['agreement', 'accuracy', 'generatorERDistance'],
+  // The recipe of the results table's row 11 (recipes/11-consensus.json). γ = 0: every round
+  // draws a fresh question and verdict and nothing carries over, so a round's return is its reward.
+  trainDefaults: { numEnvs: 32, minibatchSize: 256, hidden: 64, logStdInit: -1, learningRate: 0.003, gamma: 0, steps: 153_600 },
   ...consensusGameWords,
 };

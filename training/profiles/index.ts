@@ -1,4 +1,5 @@
 import type { RoleSpec } from '../../envs/core/kernel.js';
+import type { TrainConfig } from '../self-play/config.js';
 import { attentionMarketProfile } from './attention-market.js';
 import { consensusGameProfile } from './consensus-game.js';
 import { emergentAlignmentProfile, pluralisticMarketProfile } from './persuasion.js';
@@ -17,6 +18,16 @@ export function registerProfile(profile: TrainingProfile): void {
 /** The env's training profile, or the generic one built from its roles. */
 export function profileFor(envId: string, roles: readonly RoleSpec[]): TrainingProfile {
   return profiles.get(envId) ?? genericProfile(envId, roles);
+}
+
+/** The settings `train <id>` starts from: the env's profile's trainDefaults (none for an env without a profile). */
+export function trainDefaultsFor(envId: string): Readonly<Partial<TrainConfig>> {
+  return profiles.get(envId)?.trainDefaults ?? {};
+}
+
+/** What the env's profile warns about these (parsed) options and settings. */
+export function trainWarnings(envId: string, options: unknown, config: TrainConfig): string[] {
+  return profiles.get(envId)?.warnings?.(options, config) ?? [];
 }
 
 export { genericProfile, metricLabel, rewardMetric, roundsOption, summaryMetrics, type TrainingProfile } from './profile.js';

@@ -42,6 +42,13 @@ export interface TrainingProfile extends MetricWords {
    * against the others' reference baselines" (the default question per side).
    */
   readonly questions?: readonly Question[];
+  /**
+   * The game's training recipe: settings `train <id>` uses unless a --config file or a flag
+   * says otherwise (defaults < trainDefaults < --config < flags).
+   */
+  readonly trainDefaults?: Readonly<Partial<TrainConfig>>;
+  /** Warnings about a combination of env options and settings that trains something other than intended (train prints them on stderr). */
+  warnings?(options: unknown, config: TrainConfig): string[];
 }
 
 /**
