@@ -16,7 +16,8 @@ export const resultsSpec: CommandSpec = {
     'learned policies deterministic (mode), with the sampled ones beside them, in pairs with a',
     'baseline on the same evaluation worlds, and judges the row against its bar. RESULTS.md gets',
     'the table, the seeds, the commands, per-seed figures with 95% CIs, SVG learning curves (in',
-    'results/ beside it) and the time each row took. --fast runs the quick version that npm test',
+    'results/ beside it) and the time each row took. Each row\'s report is kept in results/row-<N>.json,',
+    'so rows run apart (--rows) make one table: a row run again replaces only its own report. --fast runs the quick version that npm test',
     'runs (fewer iterations and worlds, looser bars that an untrained policy still fails).',
     '',
     'Rows:',
@@ -56,7 +57,7 @@ export async function resultsCommand(argv: readonly string[], io: CliIO): Promis
   const backend = await selectBackend(backendFlag(values));
   io.err(`results: backend ${backend.name}; writing ${out}`);
   const reports = await runResults({ rows, seeds, fast: values.fast === true, out, log: (l) => io.err(l) });
-  for (const { row, outcome, error } of reports) io.out(`row ${String(row.id).padStart(2)}: ${outcome ? (outcome.reached ? 'reached    ' : 'NOT reached') : 'error      '}  ${outcome ? outcome.measured : error}`);
+  for (const { id, outcome, error } of reports) io.out(`row ${String(id).padStart(2)}: ${outcome ? (outcome.reached ? 'reached    ' : 'NOT reached') : 'error      '}  ${outcome ? outcome.measured : error}`);
   io.out(`wrote ${out}`);
   return EXIT.ok;
 }
