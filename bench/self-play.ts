@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { selectBackend, type BackendName } from '../agents/backend/index.js';
 import { parseTrainConfig, type TrainConfig } from '../training/self-play/config.js';
 import { fusedThreads, SelfPlayTrainer } from '../training/self-play/trainer.js';
+import { trainDefaultsFor } from '../training/profiles/index.js';
 
 /** One self-play configuration's speed: agent-steps (one agent's transition in one round of one copy) per second, rollout and update together. */
 export interface SelfPlayRun {
@@ -28,6 +29,13 @@ export interface SelfPlayFigures extends SelfPlayRun {
   peer?: PeerFigures;
   /** samplesPerSec / peer.samplesPerSec. */
   ratioToPeer?: number;
+  /**
+   * `train attention-market-v0`'s own defaults since the results table (its profile's
+   * trainDefaults: centralised critic, γ = 0, minibatches of 4,096, learning rate 1e-3),
+   * on the same game, with the peer run with the matching flags where it has them (it has
+   * no centralised critic: ours computes the larger value input, theirs does not).
+   */
+  recipe: SelfPlayRun & { settings: Partial<TrainConfig>; peer?: PeerFigures; ratioToPeer?: number };
 }
 
 export interface PeerFigures {
@@ -97,11 +105,17 @@ export async function benchSelfPlay(backend: BackendName, iterations: number, th
   log(`self-play, tfjs on ${report.name}: ${tfjs.samplesPerSec.toLocaleString()} agent-steps/s (rollout ${tfjs.rolloutMsPerIter} ms, update ${tfjs.updateMsPerIter} ms per iteration)`);
   const auto = timeSelfPlay({}, iterations);
   log(`self-play, default settings (engine ${auto.engine}, ${auto.threads} thread(s)): ${auto.samplesPerSec.toLocaleString()} agent-steps/s`);
-  const figures: SelfPlayFigures = { ...auto, backend: report.name, numEnvs: parseTrainConfig({}).numEnvs, byThreads, tfjs };
+  const { steps: _steps, ...settings } = trainDefaultsFor('attention-market-v0');
+  const recipe: SelfPlayFigures['recipe'] = { ...timeSelfPlay(settings, iterations), settings };
+  log(`self-play, train's defaults (${JSON.stringify(settings)}): ${recipe.samplesPerSec.toLocaleString()} agent-steps/s`);
+  const figures: SelfPlayFigures = { ...auto, backend: report.name, numEnvs: parseTrainConfig({}).numEnvs, byThreads, tfjs, recipe };
   if (peer) {
     figures.peer = await runPeer(peer, iterations);
-    figures.ratioToPeer = Math.round((auto.samplesPerSec / figures.peer.samplesPerSec) * 1000) / 1000;
+    figures.ratioToPeer = ratio(auto, figures.peer);
     log(`self-play, JAX peer: ${figures.peer.samplesPerSec.toLocaleString()} agent-steps/s (rollout ${figures.peer.rolloutMsPerIter} ms, update ${figures.peer.updateMsPerIter} ms); buddy-gym / peer = ${figures.ratioToPeer}`);
+    recipe.peer = await runPeer(peer, iterations, ['--minibatch-size', String(settings.minibatchSize), '--gamma', String(settings.gamma), '--learning-rate', String(settings.learningRate)]);
+    recipe.ratioToPeer = ratio(recipe, recipe.peer);
+    log(`self-play, train's defaults, JAX peer with the matching flags: ${recipe.peer.samplesPerSec.toLocaleString()} agent-steps/s; buddy-gym / peer = ${recipe.ratioToPeer}`);
   }
   return figures;
 }
@@ -113,10 +127,12 @@ export interface PeerOptions {
   script: string;
 }
 
-/** Runs the JAX peer of the default run (same B, networks and PPO settings) and reads its last-line JSON. */
-async function runPeer(o: PeerOptions, iterations: number): Promise<PeerFigures> {
+const ratio = (ours: SelfPlayRun, peer: PeerFigures) => Math.round((ours.samplesPerSec / peer.samplesPerSec) * 1000) / 1000;
+
+/** Runs the JAX peer of the default run (same B, networks and PPO settings; `extra` flags over them) and reads its last-line JSON. */
+async function runPeer(o: PeerOptions, iterations: number, extra: string[] = []): Promise<PeerFigures> {
   if (!existsSync(o.script)) throw new Error(`bench: the peer script ${o.script} does not exist (see ../shared/peer/README.md)`);
-  const { stdout } = await promisify(execFile)(o.python, [o.script, '--iterations', String(iterations + 1), '--num-envs', String(parseTrainConfig({}).numEnvs), '--eval-episodes', '48'], { maxBuffer: 64 * 2 ** 20 });
+  const { stdout } = await promisify(execFile)(o.python, [o.script, '--iterations', String(iterations + 1), '--num-envs', String(parseTrainConfig({}).numEnvs), '--eval-episodes', '48', ...extra], { maxBuffer: 64 * 2 ** 20 });
   const last = stdout.trim().split('\n').pop() ?? '';
   const r = JSON.parse(last) as { samples_per_s: number; rollout_ms_median: number; update_ms_median: number; compile_s: number; iterations: number; versions: Record<string, string> };
   return {

@@ -123,6 +123,12 @@ describe("each game's training recipe (its profile's trainDefaults)", () => {
     }
   });
 
+  it("the attention market's defaults are its self-play row's recipe (recipes/4-self-play.json, without its evaluation cadence)", () => {
+    const recipe = JSON.parse(readFileSync(new URL('../recipes/4-self-play.json', import.meta.url), 'utf8')) as { train: Record<string, unknown> };
+    const { evalEvery: _evalEvery, ...train } = recipe.train;
+    expect(profileFor('attention-market-v0', []).trainDefaults).toEqual(train);
+  });
+
   it('every shipped recipe is valid train settings', () => {
     for (const id of ['attention-market-v0', 'trade-market-v0', 'emergent-alignment-v0', 'pluralistic-market-v0', 'consensus-game-v0']) {
       for (const k of Object.keys(profileFor(id, []).trainDefaults ?? {})) expect(Object.keys(trainSchema), `${id}: ${k}`).toContain(k);

@@ -23,6 +23,11 @@ export const attentionMarketProfile: TrainingProfile = {
     user: { greedy: () => new GreedyUser(), softmax: () => new SoftmaxUser(), random: () => new RandomAgent() },
   },
   reference: { goal: 'exaggerate', user: 'greedy' },
+  // The self-play recipe of the results table's row 4 (recipes/4-self-play.json): a critic that
+  // sees the hidden state (θ, g), γ = 0 (a round's choice barely moves later rounds' rewards,
+  // and at γ = 0.95 the return's variance is almost all the hidden world's), whole-batch
+  // minibatches, and a learning rate annealed to 0 over the 150 iterations.
+  trainDefaults: { centralCritic: true, gamma: 0, minibatchSize: 4096, learningRate: 0.001, annealLr: true, steps: 76_800 },
   entropyCoef: { goal: 0, user: 0.01 },
   alternation: ['user', 'goal'],
   best: { metric: 'meanRegret', higherIsBetter: false },

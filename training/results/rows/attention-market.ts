@@ -7,7 +7,7 @@ import { parseTrainConfig } from '../../self-play/config.js';
 import { SelfPlayTrainer } from '../../self-play/trainer.js';
 import { summarise } from '../../stats.js';
 import type { Question } from '../../profiles/profile.js';
-import { delta, meanCi, seedsReached, upper } from '../judge.js';
+import { delta, lower, meanCi, seedsReached, upper } from '../judge.js';
 import { readRecipe, recipeSettings, trainCommand, type ResultRow, type RowContext, type RowOutcome } from '../row.js';
 import { svgChart } from '../svg-chart.js';
 import { evaluationCurve, trainSeed, type SeedRun } from '../train-seeds.js';
@@ -102,7 +102,7 @@ function deviatorRow(row: ResultRow, ctx: RowContext, judge: (a: ReturnType<type
     const goals = t.vec.roles[t.sides.indexOf('goal')].count;
     details.push(
       `- seed ${run.seed} (${run.seconds.toFixed(0)} s of training): goal #0's utility per round, mode π_goal ${meanCi(a.mode.candidate)}, sampled ${meanCi(a.sampled.candidate)}, honest ${meanCi(a.mode.reference)}; ` +
-        `paired Δ mode − honest ${delta(a.mode)} (${a.mode.verdict}), sampled − honest ${delta(a.sampled)} (${a.sampled.verdict}); the deviator's honesty ‖e − g‖ in the last periodic evaluation ${(honesty * goals).toFixed(3)}; ${ok ? 'reached' : 'not reached'}`,
+        `paired Δ mode − honest ${delta(a.mode)} (${a.mode.verdict}), sampled − honest ${delta(a.sampled)} (${a.sampled.verdict}); ${Number.isFinite(honesty) ? `the deviator's honesty ‖e − g‖ in the last periodic evaluation ${(honesty * goals).toFixed(3)}; ` : ''}${ok ? 'reached' : 'not reached'}`,
     );
     return a;
   });
@@ -145,7 +145,8 @@ export const goalStaysHonest: ResultRow = {
   bar: "goal #0's mode utility within the 95% CI of honest (paired; not worse): it learns honesty, not noise",
   recipe: '3-goal-stays-honest.json',
   run(ctx) {
-    return deviatorRow(this, ctx, (a) => a.mode.verdict === 'tie', 'row3-goal-curve.svg');
+    // fast: a looser bound, not worse than honest by more than 0.1 per round (utilities are ~4)
+    return deviatorRow(this, ctx, (a) => (ctx.fast ? lower(a.mode) > -0.1 : a.mode.verdict !== 'worse'), 'row3-goal-curve.svg');
   },
 };
 
@@ -166,10 +167,10 @@ export const selfPlayBothSides: ResultRow = {
     const t0 = performance.now();
     const recipe = readRecipe(this.recipe);
     const lambdas = (ctx.fast ? (recipe.fast as { lambdas?: number[] }).lambdas : undefined) ?? (recipe.lambdas as number[]);
-    const br = recipe.bestResponse as { iterations: number; fastIterations: number; worlds: number; deviation: 'side' | 'unilateral'; settings: Record<string, Record<string, unknown>> };
-    const brIterations = ctx.fast ? br.fastIterations : br.iterations;
+    const br = recipe.bestResponse as { iterations: number; worlds: number; deviation: 'side' | 'unilateral'; settings: Record<string, Record<string, unknown>> };
+    const brIterations = br.iterations;
     const worlds = ctx.fast ? recipe.fast.worlds : recipe.evaluation.worlds;
-    const brWorlds = ctx.fast ? worlds : br.worlds;
+    const brWorlds = br.worlds;
     const details: string[] = [];
     const reached: boolean[] = [];
     // honesty of the mode π_goal in self-play, per λ and seed
@@ -183,7 +184,7 @@ export const selfPlayBothSides: ResultRow = {
         const t = run.trainer;
         const profile = playWorlds(t.sides.map((s) => new PolicyActor(t.policies[s], { deterministic: true })), { envId: recipe.env, envOptions, worlds, rounds: t.T, seed: WORLDS_SEED });
         honesty[li].push(summarise(profile.metric('honesty')).mean);
-        if (lambda === 1) {
+        if (lambda === 1 && !ctx.fast) {
           // exploitability of the trained profile and of the untrained one of the same seed, on the same worlds
           const settings = recipeSettings(recipe, seed, ctx.fast);
           const xo = { envId: recipe.env, envOptions, config: settings, configBySide: br.settings, deviation: br.deviation, iterations: brIterations, evalEpisodes: 0, worlds: brWorlds, seed: seed + 77 };
@@ -204,8 +205,11 @@ export const selfPlayBothSides: ResultRow = {
       }
     }
     const h = honesty.map((xs) => summarise(xs));
-    // the fast version (a few iterations: the goals have barely moved) judges π_user's exploitability and the ends of λ
-    for (const e of exploit) reached.push(upper(e.user) < 0 && (ctx.fast ? h[0].mean > h[h.length - 1].mean : upper(e.goal) < 0));
+    for (const e of exploit) reached.push(upper(e.user) < 0 && upper(e.goal) < 0);
+    // the fast version (a few iterations, too few for exploitability to fall beyond noise) judges the
+    // ends of λ only: honesty at the smallest λ at least 10% above that at the largest (untrained, the
+    // policies are the same at every λ, so it fails)
+    if (ctx.fast) reached.push(h[0].mean > 1.1 * h[h.length - 1].mean);
     const falling = h.every((s, i) => i === 0 || s.mean < h[i - 1].mean);
     // the ends must differ beyond their CIs (across seeds), unless only one seed ran
     const apart = ctx.seeds.length < 2 || h[0].mean - h[0].ci95 > h[h.length - 1].mean + h[h.length - 1].ci95;
@@ -219,7 +223,7 @@ export const selfPlayBothSides: ResultRow = {
     });
     return {
       reached: reached.length > 0 && reached.every(Boolean) && falling && apart,
-      measured: `exploitability Δ user ${exploit.map((e) => delta(e.user, 3)).join(', ')}; goal ${exploit.map((e) => delta(e.goal, 3)).join(', ')} (${seedsReached(reached)}); honesty ${h.map((s) => s.mean.toFixed(3)).join(' > ')} over λ = ${lambdas.join(', ')}`,
+      measured: `${exploit.length ? `exploitability Δ user ${exploit.map((e) => delta(e.user, 3)).join(', ')}; goal ${exploit.map((e) => delta(e.goal, 3)).join(', ')} (${seedsReached(reached)}); ` : ''}honesty ${h.map((s) => s.mean.toFixed(3)).join(falling ? ' > ' : ', ')} over λ = ${lambdas.join(', ')}`,
       details,
       figures: [{ file: 'row4-honesty-lambda.svg', caption: "π_goal's honesty against λ", svg: figure }],
       commands: ctx.seeds.map((seed) => trainCommand(recipe, this.recipe, seed)),
