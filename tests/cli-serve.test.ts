@@ -37,7 +37,7 @@ describe('buddy-gym serve: the command line', () => {
     [['attention-market-v0', '--agent', 'user_0', '--baseline', 'goal=liar'], /--baseline: the goal side of attention-market-v0 has no baseline "liar"; its baselines are honest, exaggerate, random/],
     [['attention-market-v0', '--agent', 'user_0', '--num-envs', '4'], /--num-envs is for the parallel mode/],
     [['attention-market-v0', '--option', 'users=0'], /--option: attention-market-v0: option "users" = 0 is not allowed: must be an integer in \[1, 1024\]/],
-    [['trade-market-v0', '--preset', 'nope'], /--preset: trade-market-v0 has no preset "nope"; its presets are one-good, balance, stackelberg, fisher/],
+    [['trade-market-v0', '--preset', 'nope'], /--preset: trade-market-v0 has no preset "nope"; its presets are one-good, balance, stackelberg, auctioneer, fisher/],
   ])('%j exits 2 with one line naming the mistake', (argv, message) => {
     const r = bin(...argv);
     expect(r.status).toBe(2);

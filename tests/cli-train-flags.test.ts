@@ -37,7 +37,7 @@ describe('train --preset', () => {
     expect(j.envOptions).toMatchObject({ fisher: true, rounds: 4 });
     const bad = await cli('train', 'trade-market-v0', '--preset', 'nosuch', ...TINY, '--out', join(tmp, 'nosuch'));
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--preset: trade-market-v0 has no preset "nosuch"; its presets are one-good, balance, stackelberg, fisher/);
+    expect(bad.err).toMatch(/--preset: trade-market-v0 has no preset "nosuch"; its presets are one-good, balance, stackelberg, auctioneer, fisher/);
     const other = await cli('train', '--resume', out, '--preset', 'one-good', ...TINY);
     expect(other.code).toBe(2);
     expect(other.err).toMatch(/--resume continues the checkpoint's env, but --preset one-good gives \w+=\S+, which differs from its /);

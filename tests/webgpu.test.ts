@@ -258,7 +258,9 @@ describe.skipIf(!started && !IN_CI)('buddy-gym train --backend webgpu (the built
 
   type Summary = { steps: number; lastIteration: { metrics: Record<string, number>; updates: Record<string, Record<string, number>> } };
   const train = (backend: string, rollout = 'host') => {
-    const args = ['train', 'attention-market-v0', '--backend', backend, '--steps', '8', '--set', 'numEnvs=2', '--set', 'hidden=8', '--set', 'epochs=1', '--set', 'minibatchSize=8', '--set', `rollout=${rollout}`];
+    // centralCritic off: the tensor env offers no privileged critic features, so with train's
+    // default recipe (centralCritic on) auto would choose host rollouts on a GPU too
+    const args = ['train', 'attention-market-v0', '--backend', backend, '--steps', '8', '--set', 'numEnvs=2', '--set', 'hidden=8', '--set', 'epochs=1', '--set', 'minibatchSize=8', '--set', 'centralCritic=false', '--set', `rollout=${rollout}`];
     const options = ['rounds=4', 'users=2', 'goals=3', 'dim=4', 'slots=2'].flatMap((o) => ['--option', o]);
     return spawnSync(process.execPath, ['bin/buddy-gym.js', ...args, ...options, '--eval-episodes', '1', '--out', join(tmp, `${backend}-${rollout}`), '--json'], {
       cwd: root,

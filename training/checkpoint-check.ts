@@ -13,6 +13,7 @@ import { snapshotKernel } from '../envs/core/snapshot.js';
 import { registeredIds, spec as envSpec } from '../envs/registry.js';
 import { profileFor } from './profiles/index.js';
 import { parseTrainConfig, type TrainConfig } from './self-play/config.js';
+import { policySpecsFor } from './self-play/policy-specs.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const count = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -89,7 +90,7 @@ export function checkTrainerState(manifest: Manifest, where: string): { config: 
     bad(config.population ? 'population mode, but trainer.population is missing' : 'trainer.population is set, but population mode is off');
   }
   if (!isObject(t.summary) || !Object.values(t.summary).every(finite)) bad('trainer.summary must be an object of finite numbers');
-  const specs = profile.policySpecs(kernel.roles, config, options);
+  const specs = policySpecsFor(profile, kernel, config, options, (why) => bad(`its settings cannot build its policies: ${why}`));
   sides.forEach((side, r) => {
     const entry = manifest.policies[side];
     if (!entry) bad(`it has no policy "${side}" (it has ${Object.keys(manifest.policies).join(', ') || 'none'})`);

@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { fusedRuntime } from '../../agents/policy/fused/runtime.js';
 import { Policy, type PolicyEngine } from '../../agents/policy/policy.js';
-import { withCritic } from '../../agents/policy/specs.js';
 import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
 import { DeviceSelfPlay } from '../device/self-play.js';
 import { OptionError } from '../../envs/core/errors.js';
@@ -22,6 +21,7 @@ import { profileFor, rewardMetric, type TrainingProfile } from '../profiles/inde
 import { playWorlds } from '../evaluation/worlds.js';
 import { AgentActor, DeviatorActor, PartialPolicyActor, PolicyActor, type RoleActor } from './actors.js';
 import { entropyCoefs, learningRateOf, parsePairs, trainsAll, type TrainConfig } from './config.js';
+import { policySpecsFor } from './policy-specs.js';
 import { playEpisode, type EpisodeStats } from './rollout.js';
 import { Trajectory } from './trajectory.js';
 
@@ -164,11 +164,8 @@ export class SelfPlayTrainer {
     this.rollout = this.chooseRollout();
     this.engine = this.chooseEngine();
     if (this.engine.kind === 'fused') fusedRuntime().threads = fusedThreads(config.threads);
-    const specs = this.profile.policySpecs(roles, config, options).map((spec, r) => {
-      if (!config.centralCritic) return spec;
-      const size = this.vec.kernel.critic?.size(r) ?? 0;
-      if (size === 0) throw problem('centralCritic', `${envId} offers no privileged critic features for its ${roles[r].name} side`);
-      return withCritic(spec, size);
+    const specs = policySpecsFor(this.profile, this.vec.kernel, config, options, (why) => {
+      throw problem('centralCritic', why);
     });
     this.sides.forEach((side, r) => {
       this.policies[side] = new Policy(specs[r], { initSeed: policySeed(config.seed, r) });
