@@ -60,13 +60,13 @@ function curveFigure(file: string, caption: string, title: string, yLabel: strin
   return { file, caption, svg: svgChart({ title, xLabel: 'iteration', yLabel, series, references }) };
 }
 
-function outcome(row: ResultRow, recipe: Recipe, ctx: RowContext, t0: number, reached: boolean[], measured: string, details: string[], figs: RowOutcome['figures'], extra = true): RowOutcome {
+function outcome(row: ResultRow, recipe: Recipe, ctx: RowContext, t0: number, reached: boolean[], measured: string, details: string[], figs: RowOutcome['figures'], variants: readonly string[] = ['']): RowOutcome {
   return {
-    reached: reached.length > 0 && reached.every(Boolean) && extra,
+    reached: reached.length > 0 && reached.every(Boolean),
     measured,
     details,
     figures: figs,
-    commands: ctx.seeds.map((seed) => trainCommand(recipe, row.recipe, seed)),
+    commands: ctx.seeds.flatMap((seed) => variants.map((v) => `${trainCommand(recipe, row.recipe, seed)}${v}`)),
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -174,7 +174,7 @@ export const twoTypes: ResultRow = {
     const figs = [curveFigure('row7-two-types.svg', "two-types: each user type's gap during training", "two-types: each type's gap V*_θ − value (exact, mode, round 0)", 'gap (lower is better)', series, [{ y: bar.typeGap, label: `bar ${bar.typeGap}` }])];
     const gaps = (ts: Trained[]) => ts.map((t) => t.m.mode.types.map((ty) => f4(ty.gap)).join('/')).join(', ');
     const measured = `personalised gaps ${gaps(personal)} (${seedsReached(reached)}); anonymous gaps ${gaps(anonymous)}, NashConv ${anonymous.map((t) => f4(t.m.mode.nashConvMax)).join(', ')}`;
-    return outcome(this, recipe, ctx, t0, reached, measured, details, figs);
+    return outcome(this, recipe, ctx, t0, reached, measured, details, figs, [' --option personalized=true', ' --option personalized=false']);
   },
 };
 
@@ -236,6 +236,6 @@ export const competitionAligns: ResultRow = {
     return outcome(this, recipe, ctx, t0, reached, measured, details, [
       { file: 'row8-competition-aligns.svg', caption: "the buyer's utility against the number of sellers, per seed, with V* and no information", svg: figure },
       { file: 'row8-training.svg', caption: "the buyer's utility during training, per number of sellers", svg: curves },
-    ]);
+    ], ks.map((k) => ` --option providers=${k}`));
   },
 };
