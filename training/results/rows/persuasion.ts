@@ -115,7 +115,7 @@ export const twoOpposed: ResultRow = {
   id: 6,
   game: 'persuasion',
   title: 'two-opposed: learned providers with opposed biases',
-  bar: "the user's accuracy ≥ 0.98 (higher is better) and exact NashConv of the learned profile ≤ 0.01 (lower is better; the largest over the episode's rounds), mode profile",
+  bar: "the user's accuracy ≥ 0.98 (higher is better) and exact NashConv of the learned profile ≤ 0.01 (lower is better: the mean of the rounds' NashConv, a deviator's gain per round over the episode), mode profile",
   recipe: '6-two-opposed.json',
   async run(ctx) {
     const t0 = performance.now();
@@ -124,11 +124,12 @@ export const twoOpposed: ResultRow = {
     const trained = await trainMeasured(recipe, ctx, recipe.envOptions);
     const reached: boolean[] = [];
     const details = trained.map((t) => {
-      const ok = t.m.mode.accuracy >= bar.accuracy && t.m.mode.nashConvMax <= bar.nashConv;
+      // rounds are independent games, so a provider's best deviation over the episode gains the mean of its per-round gains
+      const ok = t.m.mode.accuracy >= bar.accuracy && t.m.mode.nashConvMean <= bar.nashConv;
       reached.push(ok);
       return (
         `- seed ${t.run.seed} (${trainedFor(t)}): user accuracy (higher is better) mode ${f4(t.m.mode.accuracy)}, sampled ${meanCi(t.m.sampled.accuracy)}; ` +
-        `NashConv (lower is better) mode ${f4(t.m.mode.nashConvMax)} worst round, ${f4(t.m.mode.nashConvMean)} mean; user's gap to V* mode ${f4(t.m.mode.gap)}, sampled ${meanCi(t.m.sampled.gap)}; ` +
+        `NashConv (lower is better) mode ${f4(t.m.mode.nashConvMean)} over the episode, ${f4(t.m.mode.nashConvMax)} in the worst round; user's gap to V* mode ${f4(t.m.mode.gap)}, sampled ${meanCi(t.m.sampled.gap)}; ` +
         `providers' values mode ${t.m.mode.providers.map(f4).join(' / ')}; bar: accuracy ≥ ${bar.accuracy}, NashConv ≤ ${bar.nashConv}; ${ok ? 'reached' : 'not reached'}`
       );
     });
@@ -136,7 +137,7 @@ export const twoOpposed: ResultRow = {
     const figs = [
       curveFigure('row6-two-opposed.svg', "two-opposed: the user's accuracy during training", "two-opposed: the user's accuracy (exact, mode, round 0)", 'user accuracy (higher is better)', [probeCurve(runs, 'accuracy', `mean of ${runs.length} seed(s) ± 95% CI`)], [{ y: bar.accuracy, label: `bar ${bar.accuracy}` }]),
     ];
-    const measured = `accuracy ${trained.map((t) => f4(t.m.mode.accuracy)).join(', ')}; NashConv ${trained.map((t) => f4(t.m.mode.nashConvMax)).join(', ')} (${seedsReached(reached)})`;
+    const measured = `accuracy ${trained.map((t) => f4(t.m.mode.accuracy)).join(', ')}; NashConv ${trained.map((t) => f4(t.m.mode.nashConvMean)).join(', ')} (${seedsReached(reached)})`;
     return outcome(this, recipe, ctx, t0, reached, measured, details, figs);
   },
 };
@@ -154,7 +155,7 @@ export const twoTypes: ResultRow = {
     const bar = thresholds<{ typeGap: number }>(recipe, ctx);
     const describe = (t: Trained) =>
       `types ${t.m.mode.types.map((ty, i) => `${ty.type}: value ${f4(ty.value)}, gap ${f4(ty.gap)} (sampled ${meanCi(t.m.sampled.typeGaps[i])}), accuracy ${f4(ty.accuracy)}`).join('; ')}; ` +
-      `NashConv mode ${f4(t.m.mode.nashConvMax)} worst round, ${f4(t.m.mode.nashConvMean)} mean; providers' values ${t.m.mode.providers.map(f4).join(' / ')}`;
+      `NashConv mode ${f4(t.m.mode.nashConvMean)} over the episode, ${f4(t.m.mode.nashConvMax)} in the worst round; providers' values ${t.m.mode.providers.map(f4).join(' / ')}`;
     const personal = await trainMeasured(recipe, ctx, { ...recipe.envOptions, personalized: true });
     const reached: boolean[] = [];
     const details = personal.map((t) => {
@@ -173,7 +174,7 @@ export const twoTypes: ResultRow = {
     ];
     const figs = [curveFigure('row7-two-types.svg', "two-types: each user type's gap during training", "two-types: each type's gap V*_θ − value (exact, mode, round 0)", 'gap (lower is better)', series, [{ y: bar.typeGap, label: `bar ${bar.typeGap}` }])];
     const gaps = (ts: Trained[]) => ts.map((t) => t.m.mode.types.map((ty) => f4(ty.gap)).join('/')).join(', ');
-    const measured = `personalised gaps ${gaps(personal)} (${seedsReached(reached)}); anonymous gaps ${gaps(anonymous)}, NashConv ${anonymous.map((t) => f4(t.m.mode.nashConvMax)).join(', ')}`;
+    const measured = `personalised gaps ${gaps(personal)} (${seedsReached(reached)}); anonymous gaps ${gaps(anonymous)}, NashConv ${anonymous.map((t) => f4(t.m.mode.nashConvMean)).join(', ')}`;
     return outcome(this, recipe, ctx, t0, reached, measured, details, figs, [' --option personalized=true', ' --option personalized=false']);
   },
 };
@@ -212,7 +213,7 @@ export const competitionAligns: ResultRow = {
       return ok;
     });
     details.push(`- the market: ${byK.map((b) => `${b.k} seller(s): ε* = ${f4(b.epsilon)}`).join(', ')}; V* = ${f4(byK[0].aligned)}, no information ${f4(byK[0].noInformation)}`);
-    details.push(`- NashConv of the mode profiles (worst round): ${byK.map((b) => `${b.k}: ${b.trained.map((t) => f4(t.m.mode.nashConvMax)).join(' / ')}`).join('; ')}`);
+    details.push(`- NashConv of the mode profiles (over the episode): ${byK.map((b) => `${b.k}: ${b.trained.map((t) => f4(t.m.mode.nashConvMean)).join(' / ')}`).join('; ')}`);
     const series: SvgSeries[] = ctx.seeds.map((seed, s) => ({ label: `learned, seed ${seed}`, x: ks, y: byK.map((b) => b.trained[s].m.mode.userValue), markers: true }));
     const mean = byK.map((b) => summarise(b.trained.map((t) => t.m.mode.userValue)));
     const figure = svgChart({
