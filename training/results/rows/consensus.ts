@@ -1,5 +1,5 @@
 import { presetOptions } from '../../../envs/registry.js';
-import { delta, lower, meanCi, seedsReached } from '../judge.js';
+import { delta, lower, meanCi } from '../judge.js';
 import { measureConsensus, type ConsensusMeasure } from '../measure/consensus.js';
 import { readRecipe, trainCommand, type ResultRow } from '../row.js';
 import { svgChart } from '../svg-chart.js';
@@ -59,7 +59,7 @@ export const consensusGame: ResultRow = {
     });
     return {
       reached: reached.every(Boolean),
-      measured: `${measured.join('; ')} (${seedsReached(reached)}, ${worlds} worlds)`,
+      measured: `${measured.join('; ')} (${reached.filter(Boolean).length}/${reached.length} runs: ${ctx.seeds.length} seed(s) × ${presets.length} example(s), ${worlds} worlds)`,
       details,
       figures: [{ file: 'row11-consensus.svg', caption: 'expected agreement of the learned pair during training', svg: figure }],
       commands: ctx.seeds.flatMap((seed) => presets.map((p) => `${trainCommand(recipe, this.recipe, seed)} --preset ${p}`)),
