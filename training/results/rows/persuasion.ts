@@ -133,6 +133,7 @@ export const twoOpposed: ResultRow = {
         `providers' values mode ${t.m.mode.providers.map(f4).join(' / ')}; bar: accuracy ≥ ${bar.accuracy}, NashConv ≤ ${bar.nashConv}; ${ok ? 'reached' : 'not reached'}`
       );
     });
+    if (!reached.every(Boolean)) details.push('- what was tried, and why leaks that an exact best response exploits remain at accuracy ≥ 0.98: recipes/LOG.md, row 6');
     const runs = trained.map((t) => t.run);
     const figs = [
       curveFigure('row6-two-opposed.svg', "two-opposed: the user's accuracy during training", "two-opposed: the user's accuracy (exact, mode, round 0)", 'user accuracy (higher is better)', [probeCurve(runs, 'accuracy', `mean of ${runs.length} seed(s) ± 95% CI`)], [{ y: bar.accuracy, label: `bar ${bar.accuracy}` }]),
