@@ -99,7 +99,9 @@ export function writeResults(out: string, fast: boolean): void {
   for (const { id, outcome, error } of reports) {
     const row = byId.get(id)!;
     const cells = outcome ? [outcome.measured, outcome.reached ? 'yes' : '**no**', `${(outcome.seconds / 60).toFixed(1)} min`] : [`error: ${error}`, '**no**', '—'];
-    lines.push(`| ${row.id} | ${row.game} | ${row.title} | ${row.bar} | ${cells.join(' | ')} |`);
+    // a bar or figure may hold |x| (absolute values): escaped, so the table keeps its columns
+    const cell = (text: string) => text.replace(/\|/g, '\\|');
+    lines.push(`| ${row.id} | ${row.game} | ${cell(row.title)} | ${cell(row.bar)} | ${[cell(cells[0]), ...cells.slice(1)].join(' | ')} |`);
   }
   const missing = RESULT_ROWS.filter((r) => !reports.some((p) => p.id === r.id));
   if (missing.length) {

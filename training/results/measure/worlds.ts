@@ -1,7 +1,6 @@
-import { Rng } from '../../envs/core/rng.js';
-import { makeVec } from '../../envs/registry.js';
-import type { RoleActor } from '../../training/self-play/actors.js';
-import { summarise, type Stat } from '../../training/stats.js';
+import { Rng } from '../../../envs/core/rng.js';
+import { makeVec } from '../../../envs/registry.js';
+import type { RoleActor } from '../../self-play/actors.js';
 
 export interface WorldsOptions {
   /** Worlds (env copies, each one episode), a multiple of `batch`. */
@@ -50,15 +49,4 @@ export function worldMetrics(envId: string, envOptions: unknown, actors: readonl
     vec.close();
   }
   return out;
-}
-
-/** Mean ± 95% CI of a − b, world by world (paired). */
-export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): Stat {
-  return summarise(Array.from(a, (v, i) => v - b[i]));
-}
-
-/** A Stat as plain JSON, rounded for the recipe files. */
-export function statJson(s: Stat, digits = 5): { mean: number; ci95: number; n: number } {
-  const r = (x: number) => Number(x.toFixed(digits));
-  return { mean: r(s.mean), ci95: r(s.ci95), n: s.n };
 }

@@ -1,9 +1,9 @@
-import { policyProfile } from '../../agents/persuasion/policy-profile.js';
-import type { Policy } from '../../agents/policy/policy.js';
-import { Rng } from '../../envs/core/rng.js';
-import { evaluateProfile, nashConv, type Profile } from '../../envs/persuasion/analysis/index.js';
-import { parsePersuasionOptions, resolveInstance, type PersuasionId } from '../../envs/persuasion/options.js';
-import { summarise, type Stat } from '../../training/stats.js';
+import { policyProfile } from '../../../agents/persuasion/policy-profile.js';
+import type { Policy } from '../../../agents/policy/policy.js';
+import { Rng } from '../../../envs/core/rng.js';
+import { evaluateProfile, nashConv, type Profile } from '../../../envs/persuasion/analysis/index.js';
+import { parsePersuasionOptions, resolveInstance, type PersuasionId } from '../../../envs/persuasion/options.js';
+import { summarise, type Stat } from '../../stats.js';
 
 /** Exact figures of one profile: the user's value, gap and accuracy per type (and weighted), each provider's value. */
 export interface ProfileFigures {

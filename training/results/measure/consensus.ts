@@ -1,13 +1,14 @@
-import { EquilibriumRankingAgent, InitialPolicyAgent } from '../../agents/consensus-game/index.js';
-import type { Policy } from '../../agents/policy/policy.js';
-import { CORRECT, INCORRECT } from '../../envs/consensus-game/candidates.js';
-import { consensusAnalysis } from '../../envs/consensus-game/analysis.js';
-import { ConsensusGameKernel } from '../../envs/consensus-game/kernel.js';
-import { parseConsensusGameOptions } from '../../envs/consensus-game/options.js';
-import { makeVec } from '../../envs/registry.js';
-import { AgentActor, PolicyActor } from '../../training/self-play/actors.js';
-import { summarise } from '../../training/stats.js';
-import { pairedDifference, statJson, worldMetrics, type WorldsOptions } from './worlds.js';
+import { EquilibriumRankingAgent, InitialPolicyAgent } from '../../../agents/consensus-game/index.js';
+import type { Policy } from '../../../agents/policy/policy.js';
+import { CORRECT, INCORRECT } from '../../../envs/consensus-game/candidates.js';
+import { consensusAnalysis } from '../../../envs/consensus-game/analysis.js';
+import { ConsensusGameKernel } from '../../../envs/consensus-game/kernel.js';
+import { parseConsensusGameOptions } from '../../../envs/consensus-game/options.js';
+import { makeVec } from '../../../envs/registry.js';
+import { AgentActor, PolicyActor } from '../../self-play/actors.js';
+import { compare, type Comparison } from '../../evaluation/paired.js';
+import { summarise, type Stat } from '../../stats.js';
+import { worldMetrics, type WorldsOptions } from './worlds.js';
 
 const ID = 'consensus-game-v0';
 
@@ -91,22 +92,29 @@ export function rankingAccuracy(generator: Policy, discriminator: Policy, envOpt
 
 const argmax = (x: number[]) => x.reduce((best, v, i) => (v > x[best] ? i : best), 0);
 
+/** The learned pair (mode or sampled) on the same worlds as Equilibrium-Ranking: expected agreement (higher is better) and distances to ER's policies. */
+export interface ConsensusPlay {
+  agreement: Comparison;
+  generatorERDistance: Stat;
+  discriminatorERDistance: Stat;
+}
+
+export interface ConsensusMeasure {
+  worlds: number;
+  /** The untrained policies' (initial) expected agreement against ER's, paired. */
+  initial: Comparison;
+  mode: ConsensusPlay;
+  sampled: ConsensusPlay;
+  rankings: ReturnType<typeof rankingAccuracy>;
+}
+
 /** Row 11: expected agreement of the learned pair (mode and sampled) vs Equilibrium-Ranking's and the initial policies', on the same worlds. */
-export function measureConsensus(generator: Policy, discriminator: Policy, envOptions: unknown, w: WorldsOptions) {
+export function measureConsensus(generator: Policy, discriminator: Policy, envOptions: unknown, w: WorldsOptions): ConsensusMeasure {
   const er = worldMetrics(ID, envOptions, [new AgentActor(new EquilibriumRankingAgent()), new AgentActor(new EquilibriumRankingAgent())], w);
   const initial = worldMetrics(ID, envOptions, [new AgentActor(new InitialPolicyAgent()), new AgentActor(new InitialPolicyAgent())], w);
-  const out: Record<string, unknown> = { worlds: w.worlds, er: statJson(summarise(er.expectedAgreement)), initial: statJson(summarise(initial.expectedAgreement)) };
-  for (const [label, deterministic] of [['mode', true], ['sampled', false]] as const) {
+  const play = (deterministic: boolean): ConsensusPlay => {
     const m = worldMetrics(ID, envOptions, [new PolicyActor(generator, { deterministic }), new PolicyActor(discriminator, { deterministic })], w);
-    out[label] = {
-      expectedAgreement: statJson(summarise(m.expectedAgreement)),
-      'expectedAgreement minus ER (paired)': statJson(pairedDifference(m.expectedAgreement, er.expectedAgreement)),
-      generatorERDistance: statJson(summarise(m.generatorERDistance)),
-      discriminatorERDistance: statJson(summarise(m.discriminatorERDistance)),
-      generatorKL: statJson(summarise(m.generatorKL)),
-      accuracy: statJson(summarise(m.accuracy)),
-    };
-  }
-  out.rankings = rankingAccuracy(generator, discriminator, envOptions);
-  return out;
+    return { agreement: compare(m.expectedAgreement, er.expectedAgreement, true), generatorERDistance: summarise(m.generatorERDistance), discriminatorERDistance: summarise(m.discriminatorERDistance) };
+  };
+  return { worlds: w.worlds, initial: compare(initial.expectedAgreement, er.expectedAgreement, true), mode: play(true), sampled: play(false), rankings: rankingAccuracy(generator, discriminator, envOptions) };
 }
