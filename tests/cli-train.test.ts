@@ -27,7 +27,9 @@ const AGENT = 'tests/fixtures/my-agent.ts';
 
 /** Tiny settings: 2 copies x 4 rounds = 8 env steps per iteration. */
 const OPTIONS = ['--option', 'rounds=4', '--option', 'users=2', '--option', 'goals=3', '--option', 'dim=4', '--option', 'slots=2'];
-const TINY = ['--backend', 'cpu', '--quiet', '--set', 'numEnvs=2', '--set', 'hidden=8', '--set', 'epochs=1', '--set', 'minibatchSize=8', ...OPTIONS, '--eval-episodes', '2'];
+// annealLr off (train's attention-market recipe anneals over the run's --steps): a run resumed to a
+// larger --steps total is then exactly the unbroken run, which the resume test checks
+const TINY = ['--backend', 'cpu', '--quiet', '--set', 'numEnvs=2', '--set', 'hidden=8', '--set', 'epochs=1', '--set', 'minibatchSize=8', '--set', 'annealLr=false', ...OPTIONS, '--eval-episodes', '2'];
 const ENV_OPTIONS = { rounds: 4, users: 2, goals: 3, dim: 4, slots: 2 };
 
 async function cli(...argv: string[]) {
@@ -391,9 +393,9 @@ describe('buddy-gym info', () => {
     expect(r.out).toMatch(/^options: rounds=4, users=2, goals=3, dim=4, slots=2, /m);
     expect(r.out).toMatch(/^goal\s+[\d,]+\s+[\d,]+\s+residual-goal, obs \d+, hidden 8x8\s+gaussian/m);
     expect(r.out).toMatch(/^user\s+[\d,]+\s+[\d,]+\s+pool-scorer, obs \d+, hidden 8x8\s+plackett-luce \(n 6, k 2\)/m);
-    expect(r.out).toMatch(/^optimizers: goal Adam \(learning rate 0\.0003\), user Adam/m);
+    expect(r.out).toMatch(/^optimizers: goal Adam \(learning rate 0\.001\), user Adam/m);
     expect(r.out).toMatch(/^trainer: step 16 of 16, iteration 2, 2 episodes$/m);
-    expect(r.out).toMatch(/^ {2}not default: steps=16, numEnvs=2, hidden=8, epochs=1, minibatchSize=8$/m);
+    expect(r.out).toMatch(/^ {2}not default: centralCritic=true, gamma=0, minibatchSize=8, learningRate=0.001, steps=16, numEnvs=2, hidden=8, epochs=1$/m);
     expect(r.out).toMatch(/^population: none$/m);
     expect(r.out).toMatch(/^ {2}meanRegret\s+\d+\.\d{4}$/m);
   });
