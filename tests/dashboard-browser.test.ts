@@ -27,7 +27,9 @@ const CHART_IDS = ['regret', 'visibility', 'losses', 'kl-entropy', 'exploitabili
 const STEPS = 2000;
 const TRAIN_ARGS = [
   'train', 'attention-market-v0', '--dashboard', '--backend', 'cpu', '--quiet', '--steps', String(STEPS),
-  '--set', 'numEnvs=2', '--set', 'hidden=8', '--set', 'epochs=1', '--set', 'minibatchSize=8',
+  // engine tfjs: the fused engine runs these tiny iterations in a few ms each, and the run could
+  // end before the page has drawn its first points; with tfjs it lasts long enough to watch
+  '--set', 'numEnvs=2', '--set', 'hidden=8', '--set', 'epochs=1', '--set', 'minibatchSize=8', '--set', 'engine=tfjs',
   '--option', 'rounds=4', '--option', 'users=2', '--option', 'goals=3', '--option', 'dim=4', '--option', 'slots=2',
   '--eval-episodes', '2',
 ];
