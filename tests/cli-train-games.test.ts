@@ -123,10 +123,18 @@ describe("each game's training recipe (its profile's trainDefaults)", () => {
     }
   });
 
-  it("the attention market's defaults are its self-play row's recipe (recipes/4-self-play.json, without its evaluation cadence)", () => {
-    const recipe = JSON.parse(readFileSync(new URL('../recipes/4-self-play.json', import.meta.url), 'utf8')) as { train: Record<string, unknown> };
-    const { evalEvery: _evalEvery, ...train } = recipe.train;
-    expect(profileFor('attention-market-v0', []).trainDefaults).toEqual(train);
+  it("each game's defaults are its results row's recipe (without the row's evaluation cadence)", () => {
+    const rows: [string, string][] = [
+      ['attention-market-v0', '4-self-play.json'],
+      ['emergent-alignment-v0', '5-kg-single.json'],
+      ['pluralistic-market-v0', '7-two-types.json'],
+      ['consensus-game-v0', '11-consensus.json'],
+    ];
+    for (const [id, file] of rows) {
+      const recipe = JSON.parse(readFileSync(new URL(`../recipes/${file}`, import.meta.url), 'utf8')) as { train: Record<string, unknown> };
+      const { evalEvery: _evalEvery, ...train } = recipe.train;
+      expect(profileFor(id, []).trainDefaults, `${id} and recipes/${file}`).toEqual(train);
+    }
   });
 
   it('every shipped recipe is valid train settings', () => {

@@ -18,9 +18,10 @@ const persuasionProfile = (envId: string): TrainingProfile => ({
   population: false,
   headline: ['userUtility', 'gap', 'accuracy'],
   // The recipe of the results table's rows 5–8 (recipes/5-kg-single.json … 8-three-sellers.json):
-  // 16 copies × 32 rounds an iteration, 2,500 iterations; exploration starts wide (σ = 1 on
-  // every logit: a provider must find the informative region before the user follows it).
-  trainDefaults: { numEnvs: 16, minibatchSize: 256, hidden: 32, logStdInit: 0, learningRate: 0.003, steps: 1_280_000 },
+  // 16 copies × 32 rounds an iteration, 5,000 iterations, the learning rate annealed to 0 (so the
+  // mode settles inside the Kamenica–Gentzkow band instead of wandering); exploration starts wide
+  // (σ = 1 on every logit: a provider must find the informative region before the user follows it).
+  trainDefaults: { numEnvs: 16, minibatchSize: 256, hidden: 32, logStdInit: 0, learningRate: 0.003, annealLr: true, steps: 2_560_000 },
   ...persuasionWords,
 });
 
