@@ -4,9 +4,10 @@ import type { FusedTwin } from '../../agents/policy/fused/twin.js';
 import type { Policy } from '../../agents/policy/policy.js';
 import { restoreOptimizer, type LoadedCheckpoint } from '../../checkpoints/index.js';
 import type { Rng } from '../../envs/core/rng.js';
-import { explainedVariance, gatherRows, type Batch, type UpdateStats } from './batch.js';
+import type { Batch, UpdateStats } from './batch.js';
 import type { Learner } from './learner.js';
-import { normalize, pastTargetKl, shuffle, type PpoConfig } from './ppo.js';
+import { minibatchBuffers, ppoEpochs, type MinibatchBuffers, type MinibatchStats } from './minibatches.js';
+import type { PpoConfig } from './ppo.js';
 
 /**
  * PpoLearner's update (ppo.ts: the same minibatches from the same shuffles, the same loss,
@@ -56,47 +57,12 @@ export class FusedPpoLearner implements Learner {
   }
 
   update(batch: Batch, rng: Rng): UpdateStats {
-    const { n, obsSize, actionSize } = batch;
+    const { n, obsSize } = batch;
     if (obsSize !== this.twin.obsSize) throw new RangeError(`FusedPpoLearner: the batch has obsSize ${obsSize}, the policy ${this.twin.obsSize}`);
-    const c = this.config;
-    const mb = Math.min(c.minibatchSize, n);
+    const mb = Math.min(this.config.minibatchSize, n);
     this.buffers(mb);
-    const idx = new Int32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = i;
-    const obs = this.twin.rt.f32(this.obsPtr, mb * obsSize);
-    const actions = batch.actions instanceof Int32Array ? new Int32Array(mb * actionSize) : new Float32Array(mb * actionSize);
-    const cols = { logProb: new Float32Array(mb), values: new Float32Array(mb), adv: new Float32Array(mb), ret: new Float32Array(mb) };
-    const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFraction: 0, gradNorm: 0 };
-    let steps = 0;
-    let stop = false;
-    for (let epoch = 0; epoch < c.epochs && !stop; epoch++) {
-      shuffle(idx, rng);
-      for (let start = 0; start + mb <= n && !stop; start += mb) {
-        gatherRows(batch.obs, obsSize, idx, start, start + mb, obs);
-        gatherRows(batch.actions, actionSize, idx, start, start + mb, actions);
-        gatherRows(batch.logProb, 1, idx, start, start + mb, cols.logProb);
-        gatherRows(batch.values, 1, idx, start, start + mb, cols.values);
-        gatherRows(batch.advantages, 1, idx, start, start + mb, cols.adv);
-        gatherRows(batch.returns, 1, idx, start, start + mb, cols.ret);
-        if (c.normalizeAdvantages) normalize(cols.adv);
-        const stats = this.step(mb, actions, cols);
-        for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] += stats[k];
-        steps++;
-        stop = pastTargetKl(stats.approxKl, c.targetKl);
-      }
-    }
-    const mean = (x: number) => x / Math.max(1, steps);
-    return {
-      policyLoss: mean(sums.policyLoss),
-      valueLoss: mean(sums.valueLoss),
-      entropy: mean(sums.entropy),
-      approxKl: mean(sums.approxKl),
-      clipFraction: mean(sums.clipFraction),
-      gradNorm: mean(sums.gradNorm),
-      explainedVariance: explainedVariance(batch.values, batch.returns, n),
-      learningRate: this.lr,
-      minibatches: steps,
-    };
+    const buffers = minibatchBuffers(batch, mb, this.twin.rt.f32(this.obsPtr, mb * obsSize));
+    return ppoEpochs(batch, rng, this.config, mb, buffers, () => this.step(mb, buffers.actions, buffers.cols), this.lr);
   }
 
   /**
@@ -104,7 +70,7 @@ export class FusedPpoLearner implements Learner {
    * + c_v·½E[(V − R)²] − c_e·E[H], differentiated as tfjs differentiates it (minimum's
    * gradient to the first argument on ties, clipByValue's zero outside the clip).
    */
-  private step(mb: number, actions: Float32Array | Int32Array, cols: { logProb: Float32Array; values: Float32Array; adv: Float32Array; ret: Float32Array }) {
+  private step(mb: number, actions: MinibatchBuffers['actions'], cols: MinibatchBuffers['cols']): MinibatchStats {
     const c = this.config;
     const { net, head, rt } = this.twin;
     const block = net.params;

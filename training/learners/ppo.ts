@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Policy } from '../../agents/policy/policy.js';
-import { restoreOptimizer, type LoadedCheckpoint } from '../../checkpoints/index.js';
 import type { Rng } from '../../envs/core/rng.js';
-import { checkTensorBatch, explainedVariance, explainedVarianceOf, gatherRows, normalizeTensor, varianceParts, type Batch, type TensorBatch, type UpdateStats } from './batch.js';
+import { checkTensorBatch, explainedVarianceOf, normalizeTensor, varianceParts, type Batch, type TensorBatch, type UpdateStats } from './batch.js';
 import { applyClippedGradients } from './gradients.js';
-import type { Learner } from './learner.js';
+import { TfjsAdamLearner } from './tfjs-adam-learner.js';
+import { minibatchBuffers, ppoEpochs, shuffle, type MinibatchBuffers, type MinibatchStats } from './minibatches.js';
 
 /**
  * Proximal policy optimisation with a clipped surrogate (Schulman et al. 2017), written to
@@ -43,71 +43,19 @@ export const PPO_DEFAULTS: PpoConfig = {
   targetKl: 0,
 };
 
-/** Whether an update stops after a minibatch with this approximate KL. */
-export function pastTargetKl(approxKl: number, targetKl: number): boolean {
-  return targetKl > 0 && approxKl > 1.5 * targetKl;
-}
-
-export class PpoLearner implements Learner {
-  readonly optimizer: tf.Optimizer;
-  private lr: number;
-
+export class PpoLearner extends TfjsAdamLearner {
   constructor(
-    readonly policy: Policy,
+    policy: Policy,
     readonly config: PpoConfig = PPO_DEFAULTS,
   ) {
-    if (policy.engine !== 'tfjs') throw new Error(`PpoLearner: policy "${policy.spec.name}" runs on the ${policy.engine} engine; this learner updates tfjs variables (use FusedPpoLearner)`);
-    this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
-    this.lr = config.learningRate;
-  }
-
-  /** The learning rate of the next updates (an annealing schedule sets it per iteration). */
-  setLearningRate(lr: number): void {
-    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
-    this.lr = lr;
+    super(policy, config.learningRate, 'PpoLearner');
   }
 
   update(batch: Batch, rng: Rng): UpdateStats {
     const { n, obsSize, actionSize } = batch;
-    const c = this.config;
-    const mb = Math.min(c.minibatchSize, n);
-    const idx = new Int32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = i;
-    const obs = new Float32Array(mb * obsSize);
-    const actions = batch.actions instanceof Int32Array ? new Int32Array(mb * actionSize) : new Float32Array(mb * actionSize);
-    const cols = { logProb: new Float32Array(mb), values: new Float32Array(mb), adv: new Float32Array(mb), ret: new Float32Array(mb) };
-    const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, approxKl: 0, clipFraction: 0, gradNorm: 0 };
-    let steps = 0;
-    let stop = false;
-
-    for (let epoch = 0; epoch < c.epochs && !stop; epoch++) {
-      shuffle(idx, rng);
-      for (let start = 0; start + mb <= n && !stop; start += mb) {
-        gatherRows(batch.obs, obsSize, idx, start, start + mb, obs);
-        gatherRows(batch.actions, actionSize, idx, start, start + mb, actions);
-        gatherRows(batch.logProb, 1, idx, start, start + mb, cols.logProb);
-        gatherRows(batch.values, 1, idx, start, start + mb, cols.values);
-        gatherRows(batch.advantages, 1, idx, start, start + mb, cols.adv);
-        gatherRows(batch.returns, 1, idx, start, start + mb, cols.ret);
-        if (c.normalizeAdvantages) normalize(cols.adv);
-        const stats = this.step(obs, actions, cols, mb, obsSize, actionSize);
-        for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] += stats[k];
-        steps++;
-        stop = pastTargetKl(stats.approxKl, c.targetKl);
-      }
-    }
-    const mean = (x: number) => x / Math.max(1, steps);
-    return {
-      policyLoss: mean(sums.policyLoss),
-      valueLoss: mean(sums.valueLoss),
-      entropy: mean(sums.entropy),
-      approxKl: mean(sums.approxKl),
-      clipFraction: mean(sums.clipFraction),
-      gradNorm: mean(sums.gradNorm),
-      explainedVariance: explainedVariance(batch.values, batch.returns, n),
-      learningRate: this.lr,
-      minibatches: steps,
-    };
+    const mb = Math.min(this.config.minibatchSize, n);
+    const buffers = minibatchBuffers(batch, mb);
+    return ppoEpochs(batch, rng, this.config, mb, buffers, () => this.step(buffers.obs, buffers.actions, buffers.cols, mb, obsSize, actionSize), this.lr);
   }
 
   /**
@@ -161,27 +109,8 @@ export class PpoLearner implements Learner {
     };
   }
 
-  exportOptimizer(): Promise<{ optimizer: tf.Optimizer; owned: boolean }> {
-    return Promise.resolve({ optimizer: this.optimizer, owned: false });
-  }
-
-  restoreOptimizer(loaded: LoadedCheckpoint, name: string): Promise<void> {
-    return restoreOptimizer(this.optimizer, loaded, name);
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
-  }
-
   /** One Adam step on one minibatch; returns its statistics. */
-  private step(
-    obsArr: Float32Array,
-    actArr: Float32Array | Int32Array,
-    cols: { logProb: Float32Array; values: Float32Array; adv: Float32Array; ret: Float32Array },
-    mb: number,
-    obsSize: number,
-    actionSize: number,
-  ) {
+  private step(obsArr: MinibatchBuffers['obs'], actArr: MinibatchBuffers['actions'], cols: MinibatchBuffers['cols'], mb: number, obsSize: number, actionSize: number): MinibatchStats {
     const stats = tf.tidy(() =>
       this.minibatchStep(
         tf.tensor2d(obsArr, [mb, obsSize]),
@@ -233,24 +162,3 @@ export class PpoLearner implements Learner {
 }
 
 const STAT_NAMES = ['policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction', 'gradNorm'] as const;
-
-/** Fisher–Yates with our Rng, so minibatches are reproducible. */
-export function shuffle(a: Int32Array, rng: Rng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-}
-
-/** In-place (x − mean) / (std + 1e-8). */
-export function normalize(x: Float32Array): void {
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m += x[i];
-  m /= x.length;
-  let v = 0;
-  for (let i = 0; i < x.length; i++) v += (x[i] - m) ** 2;
-  const s = Math.sqrt(v / x.length) + 1e-8;
-  for (let i = 0; i < x.length; i++) x[i] = (x[i] - m) / s;
-}

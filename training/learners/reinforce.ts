@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Policy } from '../../agents/policy/policy.js';
-import { restoreOptimizer, type LoadedCheckpoint } from '../../checkpoints/index.js';
 import type { Rng } from '../../envs/core/rng.js';
 import { checkTensorBatch, explainedVariance, explainedVarianceOf, normalizeTensor, varianceParts, type Batch, type TensorBatch, type UpdateStats } from './batch.js';
 import { applyClippedGradients } from './gradients.js';
-import type { Learner } from './learner.js';
-import { normalize } from './ppo.js';
+import { TfjsAdamLearner } from './tfjs-adam-learner.js';
+import { normalize } from './minibatches.js';
 
 /**
  * REINFORCE with a learned baseline (Williams 1992), the simple learner: one Adam step on
@@ -21,35 +20,12 @@ export interface ReinforceConfig {
 
 export const REINFORCE_DEFAULTS: ReinforceConfig = { learningRate: 1e-3, valueCoef: 0.5, entropyCoef: 0.01, maxGradNorm: 0.5 };
 
-export class ReinforceLearner implements Learner {
-  readonly optimizer: tf.Optimizer;
-  private lr: number;
-
+export class ReinforceLearner extends TfjsAdamLearner {
   constructor(
-    readonly policy: Policy,
+    policy: Policy,
     readonly config: ReinforceConfig = REINFORCE_DEFAULTS,
   ) {
-    if (policy.engine !== 'tfjs') throw new Error(`ReinforceLearner: policy "${policy.spec.name}" runs on the ${policy.engine} engine; this learner updates tfjs variables (use FusedPpoLearner)`);
-    this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-5);
-    this.lr = config.learningRate;
-  }
-
-  /** The learning rate of the next updates (an annealing schedule sets it per iteration). */
-  setLearningRate(lr: number): void {
-    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
-    this.lr = lr;
-  }
-
-  exportOptimizer(): Promise<{ optimizer: tf.Optimizer; owned: boolean }> {
-    return Promise.resolve({ optimizer: this.optimizer, owned: false });
-  }
-
-  restoreOptimizer(loaded: LoadedCheckpoint, name: string): Promise<void> {
-    return restoreOptimizer(this.optimizer, loaded, name);
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
+    super(policy, config.learningRate, 'ReinforceLearner');
   }
 
   update(batch: Batch, _rng: Rng): UpdateStats {
