@@ -3,9 +3,23 @@ import { attentionMarketPolicySpecs, DEFAULT_SIZES } from '../../agents/policy/s
 import { RandomAgent } from '../../agents/random.js';
 import { ATTENTION_MARKET_ID, type AttentionMarketOptions } from '../../envs/attention-market/options.js';
 import { attentionMarketWords } from './metric-words.js';
-import type { TrainingProfile } from './profile.js';
+import type { Question, TrainingProfile } from './profile.js';
 
 /** π_goal (a residual Gaussian around the grounded truth) and π_user (a pool scorer, with its owner memory by default). */
+/** π_user against exaggerating goals, judged by regret (lower is better) against greedy users. */
+export const USERS_VS_EXAGGERATION: Question = { label: 'users against exaggerating goals', side: 'user', partners: { goal: 'exaggerate' }, metric: 'meanRegret', figure: 'regret per user per round', higherIsBetter: false, reference: 'greedy' };
+
+/** π_goal as goal #0 among honest goals against greedy users (a unilateral deviation), judged by its utility (higher is better). */
+export const GOAL_AMONG_HONEST: Question = {
+  label: 'goal #0 among honest goals, against greedy users',
+  side: 'goal',
+  partners: { user: 'greedy' },
+  deviators: { agents: [0], among: 'honest' },
+  figure: 'utility of goal #0 per round',
+  higherIsBetter: true,
+  reference: 'honest',
+};
+
 export const attentionMarketProfile: TrainingProfile = {
   envId: ATTENTION_MARKET_ID,
   rounds: (o) => (o as AttentionMarketOptions).rounds,
@@ -34,18 +48,7 @@ export const attentionMarketProfile: TrainingProfile = {
   better: { meanRegret: 'lower', meanNormalizedRegret: 'lower', welfare: 'higher', meanGenerationCost: 'lower', honesty: 'lower', estimateError: 'lower' },
   // All goals share the U·N slots, so the mean goal utility cannot beat honesty: a goal is
   // judged as a unilateral deviation (goal #0 trained among honest goals).
-  questions: [
-    { label: 'users against exaggerating goals', side: 'user', partners: { goal: 'exaggerate' }, metric: 'meanRegret', figure: 'regret per user per round', higherIsBetter: false, reference: 'greedy' },
-    {
-      label: 'goal #0 among honest goals, against greedy users',
-      side: 'goal',
-      partners: { user: 'greedy' },
-      deviators: { agents: [0], among: 'honest' },
-      figure: 'utility of goal #0 per round',
-      higherIsBetter: true,
-      reference: 'honest',
-    },
-  ],
+  questions: [USERS_VS_EXAGGERATION, GOAL_AMONG_HONEST],
   population: true,
   ...attentionMarketWords,
 };

@@ -6,24 +6,14 @@ import { PolicyActor } from '../../self-play/actors.js';
 import { parseTrainConfig } from '../../self-play/config.js';
 import { SelfPlayTrainer } from '../../self-play/trainer.js';
 import { summarise } from '../../stats.js';
-import type { Question } from '../../profiles/profile.js';
+import { GOAL_AMONG_HONEST, USERS_VS_EXAGGERATION } from '../../profiles/attention-market.js';
 import { delta, lower, meanCi, seedsReached, upper } from '../judge.js';
 import { readRecipe, recipeSettings, trainCommand, type ResultRow, type RowContext, type RowOutcome } from '../row.js';
 import { svgChart } from '../svg-chart.js';
-import { evaluationCurve, trainSeed, type SeedRun } from '../train-seeds.js';
+import { evaluationCurve, trainSeed, trainSeeds } from '../train-seeds.js';
 
 /** Evaluation worlds of the attention-market rows start here (the same worlds for every seed and profile). */
 const WORLDS_SEED = 1_000_000;
-
-/** Trains every seed of a recipe; the caller disposes the trainers. */
-function trainAll(file: string, ctx: RowContext, envOptions?: Record<string, unknown>): { runs: SeedRun[]; recipe: ReturnType<typeof readRecipe> } {
-  const recipe = readRecipe(file);
-  const runs = ctx.seeds.map((seed) => {
-    ctx.log(` training seed ${seed}`);
-    return trainSeed(recipe, seed, ctx.fast, ctx.log, envOptions ?? recipe.envOptions, ctx.untrained);
-  });
-  return { runs, recipe };
-}
 
 /**
  * Row 1: π_user trained alone against exaggerating goals, judged deterministic (mode) against
@@ -37,14 +27,14 @@ export const usersBeatGreedy: ResultRow = {
   recipe: '1-users-beat-greedy.json',
   run(ctx) {
     const t0 = performance.now();
-    const { runs, recipe } = trainAll(this.recipe, ctx);
+    const recipe = readRecipe(this.recipe);
+    const runs = trainSeeds(recipe, ctx.seeds, ctx.fast, ctx.log, ctx.untrained);
     const worlds = ctx.fast ? recipe.fast.worlds : recipe.evaluation.worlds;
-    const q: Question = { label: 'users against exaggerating goals', side: 'user', partners: { goal: 'exaggerate' }, metric: 'meanRegret', figure: 'regret per user per round', higherIsBetter: false, reference: 'greedy' };
     const details: string[] = [];
     const reached: boolean[] = [];
     const answers = runs.map((run) => {
       const t = run.trainer;
-      const a = answer(q, t.policies, t.profile, t.sides, { envId: recipe.env, envOptions: recipe.envOptions, worlds, rounds: t.T, seed: WORLDS_SEED });
+      const a = answer(USERS_VS_EXAGGERATION, t.policies, t.profile, t.sides, { envId: recipe.env, envOptions: recipe.envOptions, worlds, rounds: t.T, seed: WORLDS_SEED });
       // full bar: Δ ≤ −0.02 with the CI below 0; fast bar: better than greedy (CI below 0)
       const ok = ctx.fast ? upper(a.mode) < 0 : a.mode.difference.mean <= -0.02 && upper(a.mode) < 0;
       reached.push(ok);
@@ -74,27 +64,17 @@ export const usersBeatGreedy: ResultRow = {
   },
 };
 
-/** The deviator question of rows 2 and 3: goal #0 trained among honest goals against greedy users, higher utility is better. */
-const DEVIATOR: Question = {
-  label: 'goal #0 among honest goals, against greedy users',
-  side: 'goal',
-  partners: { user: 'greedy' },
-  deviators: { agents: [0], among: 'honest' },
-  figure: 'utility of goal #0 per round',
-  higherIsBetter: true,
-  reference: 'honest',
-};
-
 /** Trains the deviator recipe and answers the deviator question for every seed; `judge` says whether a seed reaches the bar. */
 function deviatorRow(row: ResultRow, ctx: RowContext, judge: (a: ReturnType<typeof answer>) => boolean, file: string): RowOutcome {
   const t0 = performance.now();
-  const { runs, recipe } = trainAll(row.recipe, ctx);
+  const recipe = readRecipe(row.recipe);
+  const runs = trainSeeds(recipe, ctx.seeds, ctx.fast, ctx.log, ctx.untrained);
   const worlds = ctx.fast ? recipe.fast.worlds : recipe.evaluation.worlds;
   const details: string[] = [];
   const reached: boolean[] = [];
   const answers = runs.map((run) => {
     const t = run.trainer;
-    const a = answer(DEVIATOR, t.policies, t.profile, t.sides, { envId: recipe.env, envOptions: recipe.envOptions, worlds, rounds: t.T, seed: WORLDS_SEED });
+    const a = answer(GOAL_AMONG_HONEST, t.policies, t.profile, t.sides, { envId: recipe.env, envOptions: recipe.envOptions, worlds, rounds: t.T, seed: WORLDS_SEED });
     const ok = judge(a);
     reached.push(ok);
     // honest goals have ‖e − g‖ = 0, so the round's mean honesty is the deviator's own over G goals
