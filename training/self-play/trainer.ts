@@ -466,9 +466,9 @@ export class SelfPlayTrainer {
     return this.baselines[side]?.actor ?? new PolicyActor(this.opponents[side], { name: `frozen ${side}`, deterministic });
   }
 
-  /** The frozen policy the non-deviating agents of `side` play becomes a copy of the side's current policy. */
-  freezePeers(side: Side): void {
-    this.opponents[side].setWeights(this.policies[side].getWeights());
+  /** The frozen policy the non-deviating agents of `side` play takes these weights (e.g. the policy a best response deviates from). */
+  freezePeers(side: Side, weights: readonly Float32Array[]): void {
+    this.opponents[side].setWeights(weights);
   }
 
   /**
