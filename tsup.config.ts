@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'index.ts', cli: 'training/cli/main.ts', 'dashboard-worker': 'training/dashboard/worker-entry.ts' },
+  entry: { index: 'index.ts', cli: 'cli/main.ts', 'dashboard-worker': 'training/dashboard/worker-entry.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

@@ -1,9 +1,5 @@
 export { asAgent, type Agent, type AgentFn, type AgentContext, type BatchContext } from './agent.js';
 export { RandomAgent } from './random.js';
-export * from './attention-market/index.js';
-export * from './trade-market/index.js';
-export * from './persuasion/index.js';
-export * from './consensus-game/index.js';
 export * from './backend/index.js';
 export * from './policy/heads/index.js';
 export { Policy, type PolicySpec, type ActResult } from './policy/policy.js';

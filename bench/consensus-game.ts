@@ -1,8 +1,8 @@
-import { InitialPolicyAgent } from '../agents/consensus-game/index.js';
+import { InitialPolicyAgent } from '../games/consensus-game/baselines/index.js';
 import type { BatchContext } from '../agents/agent.js';
 import { VecEnv } from '../envs/core/vector-env.js';
 import { Rng } from '../envs/core/rng.js';
-import { consensusGameSpec, parseConsensusGameOptions } from '../envs/consensus-game/index.js';
+import { consensusGameSpec, parseConsensusGameOptions } from '../games/consensus-game/index.js';
 
 /**
  * consensus-game-v0 on the default candidates: B = 1024 copies in one VecEnv on the main thread,

@@ -4,13 +4,13 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseBackendName, selectBackend } from '../agents/backend/index.js';
 import { Policy } from '../agents/policy/policy.js';
-import { parseAttentionMarketOptions } from '../envs/attention-market/options.js';
+import { parseAttentionMarketOptions } from '../games/attention-market/options.js';
 import { makeVec } from '../envs/registry.js';
 import { DeviceSelfPlay, type Side } from '../training/device/index.js';
 import { PpoLearner, PPO_DEFAULTS } from '../training/learners/ppo.js';
 import { ReturnScaler } from '../training/learners/return-scaler.js';
 import { Rng } from '../envs/core/rng.js';
-import { attentionMarketProfile } from '../training/profiles/attention-market.js';
+import { attentionMarketProfile } from '../games/attention-market/profile.js';
 import { entropyCoefs, parseTrainConfig } from '../training/self-play/config.js';
 
 /**

@@ -2,7 +2,7 @@
 // GPU, or WebGPU on a hardware adapter); a software WebGPU adapter counts only when asked for.
 import * as tf from '@tensorflow/tfjs';
 import { formatBackendReport, selectBackend, type BackendReport } from '../agents/backend/index.js';
-import { parseAttentionMarketOptions } from '../envs/attention-market/options.js';
+import { parseAttentionMarketOptions } from '../games/attention-market/options.js';
 import { benchDeviceSelfPlay } from './device-self-play.js';
 import { benchTensorEnv } from './tensor-env.js';
 

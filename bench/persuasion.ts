@@ -3,9 +3,9 @@
 // `node --import tsx bench/persuasion.ts [seconds]` (prints JSON).
 import { pathToFileURL } from 'node:url';
 import type { BatchContext } from '../agents/agent.js';
-import { KgOptimalProvider } from '../agents/persuasion/index.js';
+import { KgOptimalProvider } from '../games/persuasion/baselines/index.js';
 import { Rng } from '../envs/core/rng.js';
-import { EMERGENT_ALIGNMENT_ID, PLURALISTIC_MARKET_ID } from '../envs/persuasion/index.js';
+import { EMERGENT_ALIGNMENT_ID, PLURALISTIC_MARKET_ID } from '../games/persuasion/index.js';
 import { makeVec } from '../envs/registry.js';
 
 export interface PersuasionFigure {

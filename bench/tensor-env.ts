@@ -13,8 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import { isBackendName, selectBackend, type BackendName } from '../agents/backend/index.js';
-import { parseAttentionMarketOptions } from '../envs/attention-market/options.js';
-import { repeatTo, TensorAttentionMarket } from '../envs/attention-market/tensor/index.js';
+import { parseAttentionMarketOptions } from '../games/attention-market/options.js';
+import { repeatTo, TensorAttentionMarket } from '../games/attention-market/tensor/index.js';
 
 export const TENSOR_ENV_BENCH = { warmupMs: 2000, seconds: 3 } as const;
 

@@ -1,9 +1,9 @@
-import { CONSUMER, PRICE_SETTER } from '../envs/trade-market/index.js';
+import { CONSUMER, PRICE_SETTER } from '../games/trade-market/index.js';
 import { makeVec } from '../envs/registry.js';
 import { Rng } from '../envs/core/rng.js';
 import type { VecEnv } from '../envs/core/vector-env.js';
 import type { Agent, BatchContext } from '../agents/agent.js';
-import { DemandCurveConsumer, TatonnementPriceSetter } from '../agents/trade-market/index.js';
+import { DemandCurveConsumer, TatonnementPriceSetter } from '../games/trade-market/baselines/index.js';
 
 export interface TradeMarketFigures {
   /** Env rounds per second (both phases and both baselines' actBatch), on the main thread. */

@@ -9,7 +9,3 @@ export { parseOptions, defaults, describeSchema, int, num, oneOf, bool, type Opt
 export { snapshotKernel, restoreKernel } from './core/snapshot.js';
 export * from './registry.js';
 export * from './server/index.js';
-export * from './attention-market/index.js';
-export * from './trade-market/index.js';
-export * from './persuasion/index.js';
-export * from './consensus-game/index.js';

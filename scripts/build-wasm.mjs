@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import wabtInit from 'wabt';
 
 const SOURCES = [
-  { wat: 'envs/attention-market/ridge.wat', out: 'envs/attention-market/ridge-wasm.ts', name: 'RIDGE_WASM_BASE64' },
+  { wat: 'games/attention-market/ridge.wat', out: 'games/attention-market/ridge-wasm.ts', name: 'RIDGE_WASM_BASE64' },
   { wat: 'agents/policy/fused/kernels.wat.mjs', out: 'agents/policy/fused/kernels-wasm.ts', name: 'FUSED_KERNELS_WASM_BASE64' },
 ];
 

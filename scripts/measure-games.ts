@@ -6,8 +6,8 @@
 // Usage: node --import tsx scripts/measure-games.ts persuasion|trade|consensus [--iterations N] [--hidden H] [--backend B]
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../agents/backend/index.js';
-import { EquilibriumRankingAgent, InitialPolicyAgent } from '../agents/consensus-game/index.js';
-import { DemandCurveConsumer } from '../agents/trade-market/index.js';
+import { EquilibriumRankingAgent, InitialPolicyAgent } from '../games/consensus-game/baselines/index.js';
+import { DemandCurveConsumer } from '../games/trade-market/baselines/index.js';
 import { evaluatePlay, type PlayOutcome } from '../training/evaluate.js';
 import { AgentActor, PolicyActor, type RoleActor } from '../training/self-play/actors.js';
 import { parseTrainConfig, type TrainConfig } from '../training/self-play/config.js';

@@ -5,7 +5,7 @@
 // Usage: node --import tsx scripts/measure-learning.ts [--iterations N] [--br N] [--episodes K] [--backend B] [--only ABC] [--options '{"dim":2}'] [--set '{"gamma":0.5}']
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../agents/backend/index.js';
-import { ExaggeratingGoal, GreedyUser, HonestGoal } from '../agents/attention-market/index.js';
+import { ExaggeratingGoal, GreedyUser, HonestGoal } from '../games/attention-market/baselines/index.js';
 import { evaluateMatchup, type MatchupResult } from '../training/evaluate.js';
 import { exploitabilityLowerBound } from '../training/exploitability.js';
 import { AgentActor, DeviatorActor, PolicyActor } from '../training/self-play/actors.js';

@@ -1,12 +1,12 @@
 // Does appealing to the market's mean preference pay? attention-market-v0 with tastes drawn
 // around K shared centres (tasteClusters K, tasteSpread s), on thousands of seeded worlds
-// (training/exaggeration.ts): slots won per goal per round by exaggerating goals minus honest
+// (games/attention-market/exaggeration.ts): slots won per goal per round by exaggerating goals minus honest
 // ones (paired: halves swapped on the same world), and greedy users' regret per user per round
 // against all-honest and all-exaggerating goals on the same worlds. Means ± 95% CI over worlds.
 // Usage: node --import tsx scripts/measure-taste-clusters.ts [--worlds N] [--clusters 0,1,2,4]
 //          [--spreads 0.25,0.5,1] [--step X] [--option key=number ...] [--json]
 import { parseArgs } from 'node:util';
-import { exaggerationSamples } from '../training/exaggeration.js';
+import { exaggerationSamples } from '../games/attention-market/exaggeration.js';
 import { summarise, type Stat } from '../training/stats.js';
 
 const { values } = parseArgs({

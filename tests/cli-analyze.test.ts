@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PERSUASION_PRESETS, SINGLE_USER_PRESETS } from '../envs/persuasion/presets.js';
-import { alignedValue, marketAlignment } from '../envs/persuasion/analysis/index.js';
-import type { AnalysisReport } from '../envs/persuasion/analysis/report.js';
-import { captureIO } from '../training/cli/io.js';
-import { runCli } from '../training/cli/program.js';
+import { PERSUASION_PRESETS, SINGLE_USER_PRESETS } from '../games/persuasion/presets.js';
+import { alignedValue, marketAlignment } from '../games/persuasion/analysis/index.js';
+import type { AnalysisReport } from '../games/persuasion/analysis/report.js';
+import { captureIO } from '../cli/io.js';
+import { runCli } from '../cli/program.js';
 
 const PLURAL = 'pluralistic-market-v0';
 const SINGLE = 'emergent-alignment-v0';

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { wrapLine } from '../training/cli/format.js';
-import { captureIO, type CliIO } from '../training/cli/io.js';
-import { runCli } from '../training/cli/program.js';
+import { wrapLine } from '../cli/format.js';
+import { captureIO, type CliIO } from '../cli/io.js';
+import { runCli } from '../cli/program.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'bg-cli-fit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../checkpoints/index.js';
-import { stopOnSignal } from '../training/cli/interrupt.js';
-import { captureIO } from '../training/cli/io.js';
-import { runCli } from '../training/cli/program.js';
-import type { TrainSummaryJson } from '../training/cli/train.js';
+import { stopOnSignal } from '../cli/interrupt.js';
+import { captureIO } from '../cli/io.js';
+import { runCli } from '../cli/program.js';
+import type { TrainSummaryJson } from '../cli/train.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ID = 'attention-market-v0';
@@ -106,7 +106,7 @@ describe('typos', () => {
 
 /** Runs the CLI from source in a child process (real signals); resolves when it exits. */
 function child(argv: string[]) {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'training/cli/main.ts', ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => p.on('exit', (code) => resolve(code)));

@@ -5,11 +5,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerProfile, profileFor } from '../training/profiles/index.js';
 import { trainSchema } from '../training/self-play/config.js';
-import type { GenericEvalJson } from '../training/cli/eval-generic.js';
-import type { GenericPlayJson } from '../training/cli/play-generic.js';
-import { captureIO } from '../training/cli/io.js';
-import { runCli } from '../training/cli/program.js';
-import type { TrainSummaryJson } from '../training/cli/train.js';
+import type { GenericEvalJson } from '../cli/eval-generic.js';
+import type { GenericPlayJson } from '../cli/play-generic.js';
+import { captureIO } from '../cli/io.js';
+import { runCli } from '../cli/program.js';
+import type { TrainSummaryJson } from '../cli/train.js';
 
 async function cli(...argv: string[]) {
   const io = captureIO();

@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { AttentionMarketEnv } from '../envs/attention-market/env.js';
-import { attentionMarketSpec } from '../envs/attention-market/index.js';
+import { AttentionMarketEnv } from '../games/attention-market/env.js';
+import { attentionMarketSpec } from '../games/attention-market/index.js';
 import type { StepResult } from '../envs/core/env.js';
 import { presetNames, register, registeredIds } from '../envs/registry.js';
-import { checkSpec } from '../training/cli/check.js';
-import { captureIO } from '../training/cli/io.js';
-import { listSpec } from '../training/cli/list.js';
-import { playCommand, type PlaySummaryJson } from '../training/cli/play.js';
-import { playSpec } from '../training/cli/play-spec.js';
-import { COMMANDS, runCli } from '../training/cli/program.js';
+import { checkSpec } from '../cli/check.js';
+import { captureIO } from '../cli/io.js';
+import { listSpec } from '../cli/list.js';
+import { playCommand, type PlaySummaryJson } from '../cli/play.js';
+import { playSpec } from '../cli/play-spec.js';
+import { COMMANDS, runCli } from '../cli/program.js';
 
 const ID = 'attention-market-v0';
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent, BatchContext } from '../agents/agent.js';
-import { EquilibriumRankingAgent, InitialPolicyAgent, UniformPolicyAgent } from '../agents/consensus-game/index.js';
+import { EquilibriumRankingAgent, InitialPolicyAgent, UniformPolicyAgent } from '../games/consensus-game/baselines/index.js';
 import { RandomAgent } from '../agents/random.js';
 import { checkEnv, checkSingleAgentEnv, type CheckReport } from '../envs/check/index.js';
 import { SingleAgentEnv } from '../envs/wrappers/index.js';
@@ -24,7 +24,7 @@ import {
   type CandidatesJSON,
   type ConsensusQuestion,
   type QuestionJSON,
-} from '../envs/consensus-game/index.js';
+} from '../games/consensus-game/index.js';
 import { make, presetNames, presetOptions } from '../envs/registry.js';
 
 const ID = 'consensus-game-v0';
@@ -391,7 +391,7 @@ describe('consensus-game-v0', () => {
   it('samples y from the committed softmax and v̂ from σ(logit)', () => {
     const vec = new VecEnv(consensusGameSpec.createKernel(parseConsensusGameOptions({ candidates: smallFile(), rounds: 1000, erIterations: 50 }), 256), 'disabled');
     vec.reset({ seed: 9 });
-    const k = vec.kernel as InstanceType<typeof import('../envs/consensus-game/kernel.js').ConsensusGameKernel>;
+    const k = vec.kernel as InstanceType<typeof import('../games/consensus-game/kernel.js').ConsensusGameKernel>;
     const counts = new Float64Array(3);
     let q0 = 0;
     let guessedCorrect = 0;

@@ -8,9 +8,9 @@ import { CHART_IDS, FIGURE_IDS } from '../training/dashboard/charts.js';
 import { renderPage, uplotAssets } from '../training/dashboard/page.js';
 import { writeReport } from '../training/dashboard/report.js';
 import { startDashboard, type Dashboard } from '../training/dashboard/server.js';
-import { dashboardCommand } from '../training/cli/dashboard.js';
-import { captureIO } from '../training/cli/io.js';
-import { runCli } from '../training/cli/program.js';
+import { dashboardCommand } from '../cli/dashboard.js';
+import { captureIO } from '../cli/io.js';
+import { runCli } from '../cli/program.js';
 import type { TrainEvent } from '../training/metrics/events.js';
 
 const EVENTS: TrainEvent[] = [

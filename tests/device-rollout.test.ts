@@ -5,7 +5,7 @@ import { GaussianHead, PlackettLuceHead, CategoricalHead } from '../agents/polic
 import { OwnerMemory, type OwnerMemoryLayout } from '../agents/policy/owner-memory.js';
 import { Policy } from '../agents/policy/policy.js';
 import { attentionMarketPolicySpecs } from '../agents/policy/specs.js';
-import { TensorAttentionMarket } from '../envs/attention-market/tensor/index.js';
+import { TensorAttentionMarket } from '../games/attention-market/tensor/index.js';
 import type { RoleSpec } from '../envs/core/kernel.js';
 import { Rng } from '../envs/core/rng.js';
 import type { VecEnv } from '../envs/core/vector-env.js';

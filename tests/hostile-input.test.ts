@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ActionError, OptionError, make, makeVec, snapshotKernel, type AttentionMarketEnv } from '../index.js';
-import { parseCandidates } from '../envs/consensus-game/candidates.js';
+import { parseCandidates } from '../games/consensus-game/candidates.js';
 
 const ID = 'attention-market-v0';
 const opts = { dim: 3, users: 2, goals: 3, creationsPerGoal: 2, slots: 2, rounds: 3 };

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../agents/backend/index.js';
-import { policyProfile } from '../agents/persuasion/policy-profile.js';
-import { DemandCurveConsumer } from '../agents/trade-market/index.js';
-import { evaluateProfile } from '../envs/persuasion/analysis/index.js';
-import { parsePersuasionOptions, resolveInstance } from '../envs/persuasion/options.js';
+import { policyProfile } from '../games/persuasion/baselines/policy-profile.js';
+import { DemandCurveConsumer } from '../games/trade-market/baselines/index.js';
+import { evaluateProfile } from '../games/persuasion/analysis/index.js';
+import { parsePersuasionOptions, resolveInstance } from '../games/persuasion/options.js';
 import { evaluatePlay } from '../training/evaluate.js';
 import { AgentActor, PolicyActor } from '../training/self-play/actors.js';
 import { parseTrainConfig, type TrainConfig } from '../training/self-play/config.js';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestDigest } from '../checkpoints/index.js';
-import { captureIO } from '../training/cli/io.js';
-import { runCli } from '../training/cli/program.js';
+import { captureIO } from '../cli/io.js';
+import { runCli } from '../cli/program.js';
 
 const ID = 'attention-market-v0';
 const TINY = ['--backend', 'cpu', '--quiet', '--set', 'numEnvs=2', '--set', 'hidden=8', '--set', 'epochs=1', '--set', 'minibatchSize=8', '--eval-episodes', '0'];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../envs/core/rng.js';
-import { parseInstance, type PersuasionInstance } from '../envs/persuasion/instance.js';
-import { PERSUASION_PRESETS } from '../envs/persuasion/presets.js';
-import { parsePersuasionOptions, resolveInstance } from '../envs/persuasion/options.js';
-import type { SignalPolicy } from '../envs/persuasion/signal.js';
-import { instanceTables } from '../envs/persuasion/tables.js';
+import { parseInstance, type PersuasionInstance } from '../games/persuasion/instance.js';
+import { PERSUASION_PRESETS } from '../games/persuasion/presets.js';
+import { parsePersuasionOptions, resolveInstance } from '../games/persuasion/options.js';
+import type { SignalPolicy } from '../games/persuasion/signal.js';
+import { instanceTables } from '../games/persuasion/tables.js';
 import {
   alignedValue,
   babblingProfile,
@@ -15,9 +15,9 @@ import {
   nashConv,
   truthfulProfile,
   type Profile,
-} from '../envs/persuasion/analysis/index.js';
-import { stackedLikelihoods, valueUnder } from '../envs/persuasion/analysis/evaluate.js';
-import { policiesByType } from '../envs/persuasion/analysis/profile.js';
+} from '../games/persuasion/analysis/index.js';
+import { stackedLikelihoods, valueUnder } from '../games/persuasion/analysis/evaluate.js';
+import { policiesByType } from '../games/persuasion/analysis/profile.js';
 
 const truth = (a: number, y: number) => (a === y ? 1 : 0);
 const table2 = (f: (a: number, y: number) => number) => [0, 1].map((a) => [0, 1].map((y) => f(a, y)));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Agent, BatchContext } from '../agents/agent.js';
-import { BabblingProvider, KgOptimalProvider, TruthfulProvider, kgSignal, probabilitiesToLogits } from '../agents/persuasion/index.js';
+import { BabblingProvider, KgOptimalProvider, TruthfulProvider, kgSignal, probabilitiesToLogits } from '../games/persuasion/baselines/index.js';
 import { ActionError, OptionError } from '../envs/core/errors.js';
 import { Rng } from '../envs/core/rng.js';
 import { snapshotKernel } from '../envs/core/snapshot.js';
@@ -29,7 +29,7 @@ import {
   type PersuasionEnv,
   type PersuasionInstance,
   type SignalPolicy,
-} from '../envs/persuasion/index.js';
+} from '../games/persuasion/index.js';
 import { make, makeVec, presetNames } from '../envs/registry.js';
 
 const M_ = (name: (typeof PERSUASION_ROUND_METRICS)[number]) => PERSUASION_ROUND_METRICS.indexOf(name);
@@ -736,7 +736,7 @@ describe('VecEnv, presets, baselines and the example instance', () => {
   });
 
   it('the shipped example instance parses and runs', () => {
-    const json = JSON.parse(readFileSync(new URL('../envs/persuasion/examples/custom-instance.json', import.meta.url), 'utf8'));
+    const json = JSON.parse(readFileSync(new URL('../games/persuasion/examples/custom-instance.json', import.meta.url), 'utf8'));
     expect(explainInstance(json)).toBeNull();
     const env = make<PersuasionEnv>(PLURALISTIC_MARKET_ID, { instance: json, personalized: true });
     expect(env.instance.name).toBe(json.name);

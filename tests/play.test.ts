@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ExaggeratingGoal, GreedyUser, HonestGoal, OracleUser, RandomAgent, SoftmaxUser, type Agent, type AgentContext } from '../agents/index.js';
+import { RandomAgent, type Agent, type AgentContext } from '../agents/index.js';
+import { ExaggeratingGoal, GreedyUser, HonestGoal, OracleUser, SoftmaxUser } from '../games/index.js';
 import { Discrete } from '../envs/core/spaces/index.js';
 import type { AgentId, ParallelEnv, ResetArgs, StepResult } from '../envs/core/env.js';
 import { Rng } from '../envs/core/rng.js';
 import { make } from '../envs/registry.js';
-import { marketEpisode, marketReport } from '../training/market-report.js';
+import { marketEpisode, marketReport } from '../games/attention-market/report.js';
 import { AGENT_STREAM, playEpisodes, roleOf, type EpisodeSummary } from '../training/play.js';
 import { studentTCdf, studentTQuantile, summarise } from '../training/stats.js';
 

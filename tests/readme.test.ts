@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registeredIds } from '../envs/registry.js';
-import { envInfo, envTableMarkdown, optionsTableMarkdown } from '../training/cli/env-info.js';
+import { envInfo, envTableMarkdown, optionsTableMarkdown } from '../cli/env-info.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');

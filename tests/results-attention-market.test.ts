@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../agents/backend/index.js';
-import { goalLearnsToExaggerate, goalStaysHonest, selfPlayBothSides, usersBeatGreedy } from '../training/results/rows/attention-market.js';
+import { goalLearnsToExaggerate, goalStaysHonest, selfPlayBothSides, usersBeatGreedy } from '../games/attention-market/results/rows.js';
 import type { ResultRow, RowOutcome } from '../training/results/row.js';
 
 /**

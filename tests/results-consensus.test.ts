@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../agents/backend/index.js';
-import { consensusGame } from '../training/results/rows/consensus.js';
+import { consensusGame } from '../games/consensus-game/results/rows.js';
 import type { RowOutcome } from '../training/results/row.js';
 
 /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../agents/backend/index.js';
-import { competitionAligns, kgSingle, twoOpposed, twoTypes } from '../training/results/rows/persuasion.js';
+import { competitionAligns, kgSingle, twoOpposed, twoTypes } from '../games/persuasion/results/rows.js';
 import type { ResultRow } from '../training/results/row.js';
 
 /**

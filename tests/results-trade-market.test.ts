@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../agents/backend/index.js';
-import { tradeMarketProfile } from '../training/profiles/trade-market.js';
+import { tradeMarketProfile } from '../games/trade-market/profile.js';
 import { readRecipe } from '../training/results/row.js';
-import { consumers, priceSetter } from '../training/results/rows/trade-market.js';
+import { consumers, priceSetter } from '../games/trade-market/results/rows.js';
 import type { ResultRow, RowOutcome } from '../training/results/row.js';
 
 /**

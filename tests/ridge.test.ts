@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RidgeBank } from '../envs/attention-market/ridge.js';
+import { RidgeBank } from '../games/attention-market/ridge.js';
 import { Rng } from '../envs/core/rng.js';
 // @ts-expect-error: a plain .mjs build script without types
 import { assemble, render } from '../scripts/build-wasm.mjs';
@@ -67,8 +67,8 @@ describe('RidgeBank (WebAssembly recursive least squares)', () => {
   });
 
   it('ridge-wasm.ts is the assembly of ridge.wat (npm run build:wasm regenerates it)', async () => {
-    const bytes: Buffer = await assemble('envs/attention-market/ridge.wat');
-    const text: string = render('envs/attention-market/ridge.wat', 'RIDGE_WASM_BASE64', bytes);
-    expect(readFileSync('envs/attention-market/ridge-wasm.ts', 'utf8')).toBe(text);
+    const bytes: Buffer = await assemble('games/attention-market/ridge.wat');
+    const text: string = render('games/attention-market/ridge.wat', 'RIDGE_WASM_BASE64', bytes);
+    expect(readFileSync('games/attention-market/ridge-wasm.ts', 'utf8')).toBe(text);
   });
 });

@@ -6,11 +6,11 @@
  * (D = 16), with independent tastes they do not.
  */
 import { describe, expect, it } from 'vitest';
-import { clusteredTaste } from '../envs/attention-market/tastes.js';
+import { clusteredTaste } from '../games/attention-market/tastes.js';
 import { OptionError } from '../envs/core/errors.js';
 import { Rng } from '../envs/core/rng.js';
 import { make, type AttentionMarketEnv } from '../index.js';
-import { exaggerationSamples } from '../training/exaggeration.js';
+import { exaggerationSamples } from '../games/attention-market/exaggeration.js';
 import { summarise } from '../training/stats.js';
 
 const ID = 'attention-market-v0';
@@ -118,7 +118,7 @@ describe('tasteClusters and tasteSpread', () => {
 describe('greedy users are exploitable when tastes cluster (D = 16, seeded, paired over 2,048 worlds)', () => {
   /**
    * Half the goals exaggerate toward the market's signal (ExaggeratingGoal, step 0.25), half are
-   * honest, with the halves swapped on the same world (training/exaggeration.ts). Measured with
+   * honest, with the halves swapped on the same world (games/attention-market/exaggeration.ts). Measured with
    * scripts/measure-taste-clusters.ts on 4,096 worlds: K = 1, s = 0.25: +0.026 ± 0.012 slots per
    * goal per round; K = 0 (independent tastes): −0.088 ± 0.016 (the signal averages dissimilar
    * users' choices, so moving toward it loses slots).

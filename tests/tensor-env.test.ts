@@ -1,5 +1,5 @@
 /**
- * TensorAttentionMarket (envs/attention-market/tensor) against the typed-array VecEnv: given
+ * TensorAttentionMarket (games/attention-market/tensor) against the typed-array VecEnv: given
  * the same hidden state and the same feedback draws, observations, rewards and metrics agree
  * to float32 rounding over whole episodes, on the cpu and the wasm backends; plus the game's
  * known results on device-drawn states, the ridge update against the float64 RidgeBank,
@@ -8,11 +8,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, type BackendName } from '../agents/backend/index.js';
-import { AttentionMarketKernel } from '../envs/attention-market/kernel.js';
-import { parseAttentionMarketOptions, type AttentionMarketOptions } from '../envs/attention-market/options.js';
-import { RidgeBank } from '../envs/attention-market/ridge.js';
-import { clusteredTastes, ridgeUpdate, TensorAttentionMarket } from '../envs/attention-market/tensor/index.js';
-import { clusteredTaste } from '../envs/attention-market/tastes.js';
+import { AttentionMarketKernel } from '../games/attention-market/kernel.js';
+import { parseAttentionMarketOptions, type AttentionMarketOptions } from '../games/attention-market/options.js';
+import { RidgeBank } from '../games/attention-market/ridge.js';
+import { clusteredTastes, ridgeUpdate, TensorAttentionMarket } from '../games/attention-market/tensor/index.js';
+import { clusteredTaste } from '../games/attention-market/tastes.js';
 import { ActionError, EnvStateError, OptionError } from '../envs/core/errors.js';
 import { makeVec } from '../envs/core/registry.js';
 import { Rng } from '../envs/core/rng.js';

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureIO } from '../training/cli/io.js';
-import { runCli } from '../training/cli/program.js';
+import { captureIO } from '../cli/io.js';
+import { runCli } from '../cli/program.js';
 import type { TrainEvent } from '../training/metrics/events.js';
 import { crc32c } from '../training/metrics/tfevents.js';
 import { decodeEvent, readRecords, type DecodedEvent } from './fixtures/tfevents-reader.js';

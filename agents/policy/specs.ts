@@ -4,7 +4,7 @@ import { Discrete } from '../../envs/core/spaces/discrete.js';
 import { Subset } from '../../envs/core/spaces/subset.js';
 import { CategoricalHead, GaussianHead, PlackettLuceHead } from './heads/index.js';
 import type { PolicySpec } from './policy.js';
-import type { AttentionMarketSpaces } from '../../envs/attention-market/spaces.js';
+import type { AttentionMarketSpaces } from '../../games/attention-market/spaces.js';
 import { OWNER_MEMORY_FEATURES, type OwnerMemoryLayout } from './owner-memory.js';
 
 /** Network sizes and the initial exploration of Gaussian heads. */

@@ -22,7 +22,7 @@ const [command] = process.argv.splice(2, 1);
 if (command === 'adapter') await import('./adapter.js');
 else if (command === 'bench') await import('../../bench/run.js');
 else if (command === 'figures') await import('./figures.js');
-else if (command === 'cli') await import('../../training/cli/main.js');
+else if (command === 'cli') await import('../../cli/main.js');
 else {
   console.error(`buddy-gym-gpu: unknown command ${JSON.stringify(command ?? '')}: expected one of ${COMMANDS.join(', ')}`);
   process.exit(2);

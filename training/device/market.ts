@@ -3,7 +3,7 @@ import type { RoleSpec } from '../../envs/core/kernel.js';
 
 /**
  * What a device rollout needs from a batched attention market: the contract of
- * `TensorAttentionMarket` (envs/attention-market/tensor/), written here so a stand-in (a
+ * `TensorAttentionMarket` (games/attention-market/tensor/), written here so a stand-in (a
  * test's bridge to the host VecEnv) can play too. Row b·C + i of a role's tensors is agent
  * i of copy b, the VecEnv's flat layout. The caller owns every tensor returned.
  */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { RESULT_ROWS } from './rows/index.js';
+import { resultRows } from '../game/registry.js';
 import type { ResultRow, RowOutcome } from './row.js';
 
 export interface ResultsOptions {
@@ -44,7 +44,7 @@ const reportPath = (figDir: string, id: number) => join(figDir, `row-${id}.json`
  * replaces its old report, the others keep theirs with their dates.
  */
 export async function runResults(o: ResultsOptions): Promise<RowReport[]> {
-  const rows = o.rows ? RESULT_ROWS.filter((r) => o.rows!.includes(r.id)) : RESULT_ROWS;
+  const rows = o.rows ? resultRows().filter((r) => o.rows!.includes(r.id)) : resultRows();
   const seeds = [...(o.seeds ?? [0, 1, 2])];
   const fast = o.fast ?? false;
   const figDir = join(dirname(o.out), 'results');
@@ -73,7 +73,7 @@ export async function runResults(o: ResultsOptions): Promise<RowReport[]> {
 export function storedReports(out: string, fast: boolean): RowReport[] {
   const figDir = join(dirname(out), 'results');
   const reports: RowReport[] = [];
-  for (const row of RESULT_ROWS) {
+  for (const row of resultRows()) {
     const path = reportPath(figDir, row.id);
     if (!existsSync(path)) continue;
     const r = JSON.parse(readFileSync(path, 'utf8')) as RowReport;
@@ -87,7 +87,7 @@ export function writeResults(out: string, fast: boolean): void {
   const dir = dirname(out);
   const figDir = join(dir, 'results');
   const reports = storedReports(out, fast);
-  const byId = new Map<number, ResultRow>(RESULT_ROWS.map((r) => [r.id, r]));
+  const byId = new Map<number, ResultRow>(resultRows().map((r) => [r.id, r]));
   const lines: string[] = [];
   lines.push('# Results: what self-play learns in each game');
   lines.push('');
@@ -103,7 +103,7 @@ export function writeResults(out: string, fast: boolean): void {
     const cell = (text: string) => text.replace(/\|/g, '\\|');
     lines.push(`| ${row.id} | ${row.game} | ${cell(row.title)} | ${cell(row.bar)} | ${[cell(cells[0]), ...cells.slice(1)].join(' | ')} |`);
   }
-  const missing = RESULT_ROWS.filter((r) => !reports.some((p) => p.id === r.id));
+  const missing = resultRows().filter((r) => !reports.some((p) => p.id === r.id));
   if (missing.length) {
     lines.push('');
     lines.push(`Not run yet: row${missing.length > 1 ? 's' : ''} ${missing.map((r) => r.id).join(', ')}.`);

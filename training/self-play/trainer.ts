@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { fusedRuntime } from '../../agents/policy/fused/runtime.js';
 import { Policy, type PolicyEngine } from '../../agents/policy/policy.js';
-import { ATTENTION_MARKET_ID } from '../../envs/attention-market/options.js';
+import { ATTENTION_MARKET_ID } from '../../games/attention-market/options.js';
 import { DeviceSelfPlay } from '../device/self-play.js';
 import { OptionError } from '../../envs/core/errors.js';
 import { Rng, type RngState } from '../../envs/core/rng.js';

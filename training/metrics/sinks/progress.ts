@@ -6,7 +6,7 @@
  * checkpoint and evaluation, and the final summary. The formatting is pure and exported.
  */
 import { asyncScheduler, tap, throttleTime, type Observable } from 'rxjs';
-import { num } from '../../cli/format.js';
+import { num } from '../../../cli/format.js';
 import type { TrainEvent } from '../events.js';
 import { BufferedWriter, streamTarget, subscribeSink, type Sink } from './common.js';
 

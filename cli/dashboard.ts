@@ -1,0 +1,91 @@
+import { basename, resolve } from 'node:path';
+import { startDashboard, type Dashboard } from '../training/dashboard/server.js';
+import { runDirProblem } from '../training/dashboard/run-data.js';
+import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagSpec, type FlagValues } from './args.js';
+import { EXIT, UsageError } from './errors.js';
+import type { CliIO } from './io.js';
+import { untilStopped } from './until-stopped.js';
+
+export const PORT_FLAG: FlagSpec = { name: 'port', type: 'string', value: '<P>', doc: 'port of the dashboard, an integer in [1, 65535] (default a free port)' };
+export const HOST_FLAG: FlagSpec = {
+  name: 'host',
+  type: 'string',
+  value: '<H>',
+  doc: 'address to bind the dashboard to (default 127.0.0.1, loopback only; another address exposes it to the network: read only, but unauthenticated)',
+};
+
+/** --host and --port of the dashboard flags. */
+export function dashboardAddress(values: FlagValues): { host: string; port: number } {
+  const host = stringFlag(values, 'host') ?? '127.0.0.1';
+  if (host.trim() === '') throw new UsageError('--host needs an address, e.g. 127.0.0.1 or 0.0.0.0');
+  return { host, port: intFlag(values, 'port', 0, 1, 65_535) };
+}
+
+/** Starts the server (by `start`: in this thread by default), turning a busy port or a bad address into a usage error. */
+export async function startOrExplain<D = Dashboard>(o: Parameters<typeof startDashboard>[0], start: (o: Parameters<typeof startDashboard>[0]) => Promise<D> = startDashboard as never): Promise<D> {
+  try {
+    return await start(o);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') throw new UsageError(`--port ${o.port}: the port is in use; give another, or leave --port out for a free one`);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EACCES') throw new UsageError(`cannot listen on ${o.host}:${o.port ?? 0}: ${err.code}`);
+    throw e;
+  }
+}
+
+export const dashboardSpec: CommandSpec = {
+  name: 'dashboard',
+  summary: 'serve a local page with the live or finished training curves of one or more run folders',
+  usage: ['dashboard <run-dir> [<run-dir> ...] [--port P] [--host H]'],
+  details: [
+    'Serves a page (http://127.0.0.1:<port>/, printed on stderr) with one chart per metric group:',
+    'regret & welfare; visibility & cost; losses, KL and entropy per policy; exploitability',
+    "estimates; one series per run, and each run's config and backend. A run still being",
+    'trained by another process is followed: new lines of its metrics.jsonl appear as they come.',
+    'Runs until Ctrl-C. Loopback only unless --host is given; GET only; run folders are only read.',
+    'For the run being trained, use train --dashboard instead.',
+  ],
+  flags: [PORT_FLAG, HOST_FLAG, HELP_FLAG],
+  examples: ['buddy-gym dashboard runs/first', 'buddy-gym dashboard runs/a runs/b --port 8080'],
+};
+
+/** Distinct display names for the runs: the folder names, with a #n when two are alike. */
+function runNames(dirs: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return dirs.map((d) => {
+    const base = basename(resolve(d));
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n > 1 ? `${base}#${n}` : base;
+  });
+}
+
+/**
+ * `buddy-gym dashboard`: serves until SIGINT / SIGTERM (or `signal` aborts, for tests);
+ * resolves to the exit code after closing.
+ */
+export function dashboardCommand(argv: readonly string[], io: CliIO, signal?: AbortSignal): number | Promise<number> {
+  const { values, positionals } = parseCommandArgs(dashboardSpec, argv);
+  if (values.help) {
+    commandHelp(dashboardSpec).forEach((l) => io.out(l));
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('which runs? give one or more run folders: buddy-gym dashboard runs/<run> ...');
+  for (const d of positionals) {
+    const problem = runDirProblem(d);
+    if (problem) throw new UsageError(problem);
+  }
+  const { host, port } = dashboardAddress(values);
+  return serve(positionals, host, port, io, signal);
+}
+
+async function serve(positionals: readonly string[], host: string, port: number, io: CliIO, signal?: AbortSignal): Promise<number> {
+  const names = runNames(positionals);
+  const dash = await startOrExplain({ runs: positionals.map((d, i) => ({ name: names[i], dir: resolve(d) })), host, port });
+  io.err(`dashboard: ${dash.url}`);
+  io.err('serving until Ctrl-C');
+  await untilStopped(signal);
+  await dash.close();
+  io.err('dashboard: closed');
+  return EXIT.ok;
+}
