@@ -2,6 +2,8 @@ export * from './core/spaces/index.js';
 export { Rng, type RngState } from './core/rng.js';
 export type { AgentId, Info, ParallelEnv, ResetArgs, ResetResult, StepResult, EnvMetadata } from './core/env.js';
 export type { GameKernel, RoleSpec } from './core/kernel.js';
+export { KernelBuffers, type ActionArray } from './core/kernel-buffers.js';
+export { CopyStreams } from './core/copy-streams.js';
 export { KernelEnv, agentId } from './core/kernel-env.js';
 export { VecEnv, AUTORESET_MODES, type AutoresetMode, type VecRole, type VecResetArgs } from './core/vector-env.js';
 export { OptionError, ActionError, EnvStateError } from './core/errors.js';

@@ -18,6 +18,7 @@ export interface RoleSpec {
  * the single env (B = 1) and the VecEnv. All buffers are allocated once; `step` must not
  * allocate. Layouts, per role r with C agents: observations [B, C, obsSize] (Float32),
  * actions [B, C, actSize] (the action space's dtype), rewards [B, C], infos [B, C, nInfo].
+ * A game's kernel gets these from KernelBuffers and its per-copy PRNGs from CopyStreams.
  *
  * Phases are global: every copy is in the same phase. A copy's episode may only end on the
  * last phase of a round, which keeps copies in step when they reset together.
