@@ -1,5 +1,6 @@
-import type { GameKernel, RoleSpec } from '../../envs/core/kernel.js';
-import { Rng } from '../../envs/core/rng.js';
+import { CopyStreams } from '../../envs/core/copy-streams.js';
+import type { GameKernel } from '../../envs/core/kernel.js';
+import { KernelBuffers } from '../../envs/core/kernel-buffers.js';
 import { EPSILON0, equilibriumInto } from './equilibrium.js';
 import { TRADE_MARKET_ID, type TradeMarketOptions } from './options.js';
 import { parseResetOptions, type ParsedResetOptions } from './reset-options.js';
@@ -26,7 +27,6 @@ export const ROUND_METRICS = [
   'meanUtility',
 ] as const;
 
-const WORLD_STREAM = 0;
 const TWO_POW_MINUS_32 = 2 ** -32;
 
 /**
@@ -51,19 +51,10 @@ const TWO_POW_MINUS_32 = 2 ** -32;
  * The equilibrium (p*, x*) is computed once per episode at reset with weights w = λ, or
  * w = a·B with fisher (equilibrium.ts).
  */
-export class TradeMarketKernel implements GameKernel {
+export class TradeMarketKernel extends KernelBuffers implements GameKernel {
   readonly id = TRADE_MARKET_ID;
-  readonly roles: readonly RoleSpec[];
   readonly phaseRoles = [PRICE_SETTER, CONSUMER] as const;
   readonly spaces: TradeMarketSpaces;
-  readonly metricNames = ROUND_METRICS;
-  readonly observations: readonly Float32Array[];
-  readonly actions: readonly [Float32Array, Float32Array];
-  readonly rewards: readonly Float64Array[];
-  readonly infos: readonly Float64Array[];
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly metrics: Float64Array;
 
   readonly n: number;
   readonly G: number;
@@ -93,8 +84,8 @@ export class TradeMarketKernel implements GameKernel {
   private readonly round: Int32Array; // [B] rounds completed
   /** The price posted this round: [B, G]. */
   readonly price: Float64Array;
-  private readonly rngState: Int32Array; // [B, 4]
-  private readonly worldRng: Rng[];
+  /** Each copy's one random stream: the economy drawn at reset. */
+  private readonly streams: CopyStreams<'world'>;
 
   // Scratch (not state)
   private readonly demand: Float64Array; // [n, G] one copy's demands after budget scaling
@@ -103,29 +94,26 @@ export class TradeMarketKernel implements GameKernel {
 
   constructor(
     readonly options: TradeMarketOptions,
-    readonly batch: number,
+    batch: number,
   ) {
+    const s = tradeMarketSpaces(options);
+    super(
+      batch,
+      Object.freeze([
+        Object.freeze({ name: 'price-setter', count: 1, observationSpace: s.priceSetterObservation, actionSpace: s.priceSetterAction, infoNames: PRICE_SETTER_INFO }),
+        Object.freeze({ name: 'consumer', count: options.consumers, observationSpace: s.consumerObservation, actionSpace: s.consumerAction, infoNames: CONSUMER_INFO }),
+      ]),
+      ROUND_METRICS,
+    );
     const B = batch;
     const n = (this.n = options.consumers);
     const G = (this.G = options.goods);
     this.T = options.rounds;
-    const s = (this.spaces = tradeMarketSpaces(options));
-    this.roles = Object.freeze([
-      Object.freeze({ name: 'price-setter', count: 1, observationSpace: s.priceSetterObservation, actionSpace: s.priceSetterAction, infoNames: PRICE_SETTER_INFO }),
-      Object.freeze({ name: 'consumer', count: n, observationSpace: s.consumerObservation, actionSpace: s.consumerAction, infoNames: CONSUMER_INFO }),
-    ]);
+    this.spaces = s;
     this.consumerObsSize = s.consumerObservation.flatSize;
     this.priceSetterObsSize = s.priceSetterObservation.flatSize;
     this.co = { ...s.consumerObservation.offsets };
     this.po = { ...s.priceSetterObservation.offsets };
-
-    this.observations = [new Float32Array(B * this.priceSetterObsSize), new Float32Array(B * n * this.consumerObsSize)];
-    this.actions = [new Float32Array(B * G), new Float32Array(B * n * G)];
-    this.rewards = [new Float64Array(B), new Float64Array(B * n)];
-    this.infos = [new Float64Array(B * PRICE_SETTER_INFO.length), new Float64Array(B * n * CONSUMER_INFO.length)];
-    this.terminated = new Uint8Array(B);
-    this.truncated = new Uint8Array(B);
-    this.metrics = new Float64Array(B * ROUND_METRICS.length);
 
     this.weights = new Float64Array(B * n * G);
     this.budgets = new Float64Array(B * n);
@@ -136,8 +124,7 @@ export class TradeMarketKernel implements GameKernel {
     this.welfareOptimum = new Float64Array(B);
     this.round = new Int32Array(B);
     this.price = new Float64Array(B * G);
-    this.rngState = new Int32Array(B * 4);
-    this.worldRng = Array.from({ length: B }, (_, b) => new Rng(0, WORLD_STREAM, this.rngState, b * 4));
+    this.streams = new CopyStreams(B, ['world']);
 
     this.demand = new Float64Array(n * G);
     this.ration = new Float64Array(G);
@@ -156,8 +143,7 @@ export class TradeMarketKernel implements GameKernel {
   stateArrays(): readonly ArrayBufferView[] {
     return [
       this.weights, this.budgets, this.supplies, this.equilibriumWeights, this.equilibriumPrices, this.equilibriumAllocation,
-      this.welfareOptimum, this.round, this.price, this.rngState,
-      ...this.observations, ...this.rewards, ...this.infos, this.terminated, this.truncated, this.metrics,
+      this.welfareOptimum, this.round, this.price, this.streams.state, ...this.bufferStateArrays(),
     ];
   }
 
@@ -168,8 +154,9 @@ export class TradeMarketKernel implements GameKernel {
   resetCopy(b: number, seed: number | undefined, options: ParsedResetOptions | undefined): void {
     const { n, G } = this;
     const o = this.options;
-    const rng = this.worldRng[b];
-    if (seed !== undefined) rng.seed(seed, WORLD_STREAM);
+    if (seed !== undefined) this.streams.reseed(b, seed);
+    this.clearCopy(b);
+    const rng = this.streams.rng.world[b];
 
     // The economy: always drawn in the same order, so the stream does not depend on reset options.
     const nG = n * G;
@@ -208,17 +195,9 @@ export class TradeMarketKernel implements GameKernel {
 
     this.round[b] = 0;
     for (let g = 0; g < G; g++) this.price[b * G + g] = options?.initialPrices ? options.initialPrices[g] : o.initialPrice;
-    this.terminated[b] = 0;
-    this.truncated[b] = 0;
-    this.rewards[PRICE_SETTER][b] = 0;
-    this.rewards[CONSUMER].fill(0, b * n, (b + 1) * n);
-    this.infos[PRICE_SETTER].fill(0, b * PRICE_SETTER_INFO.length, (b + 1) * PRICE_SETTER_INFO.length);
-    this.infos[CONSUMER].fill(0, b * n * CONSUMER_INFO.length, (b + 1) * n * CONSUMER_INFO.length);
-    this.metrics.fill(0, b * ROUND_METRICS.length, (b + 1) * ROUND_METRICS.length);
 
     // Initial observations: the initial price stands for "last round's price".
     const co = this.observations[CONSUMER];
-    co.fill(0, b * n * this.consumerObsSize, (b + 1) * n * this.consumerObsSize);
     for (let i = 0; i < n; i++) {
       const base = (b * n + i) * this.consumerObsSize;
       for (let g = 0; g < G; g++) {
@@ -230,7 +209,6 @@ export class TradeMarketKernel implements GameKernel {
     }
     const po = this.observations[PRICE_SETTER];
     const base = b * this.priceSetterObsSize;
-    po.fill(0, base, base + this.priceSetterObsSize);
     for (let g = 0; g < G; g++) {
       po[base + this.po.supplies + g] = this.supplies[b * G + g];
       po[base + this.po.lastPrice + g] = this.price[b * G + g];
@@ -260,12 +238,7 @@ export class TradeMarketKernel implements GameKernel {
         for (let g = 0; g < G; g++) co[base + g] = act[b * G + g];
       }
     }
-    this.rewards[PRICE_SETTER][b] = 0;
-    this.rewards[CONSUMER].fill(0, b * n, (b + 1) * n);
-    this.infos[PRICE_SETTER].fill(0, b * PRICE_SETTER_INFO.length, (b + 1) * PRICE_SETTER_INFO.length);
-    this.infos[CONSUMER].fill(0, b * n * CONSUMER_INFO.length, (b + 1) * n * CONSUMER_INFO.length);
-    this.terminated[b] = 0;
-    this.truncated[b] = 0;
+    this.clearOutcome(b);
   }
 
   /** Settles the round (budget scaling, rationing, payments) and pays everyone. */
