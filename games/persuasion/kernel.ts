@@ -1,5 +1,6 @@
-import type { GameKernel, RoleSpec } from '../../envs/core/kernel.js';
-import { Rng } from '../../envs/core/rng.js';
+import { CopyStreams } from '../../envs/core/copy-streams.js';
+import type { GameKernel } from '../../envs/core/kernel.js';
+import { KernelBuffers } from '../../envs/core/kernel-buffers.js';
 import type { PersuasionInstance } from './instance.js';
 import { resolveInstance, type PersuasionId, type PersuasionOptions } from './options.js';
 import { parsePersuasionResetOptions, type PersuasionResetOptions } from './reset-options.js';
@@ -25,10 +26,6 @@ export const PROVIDER_INFO = ['consulted', 'message', 'observedState', 'soloUser
  */
 export const ROUND_METRICS = ['userType', 'state', 'action', 'userUtility', 'alignedUtility', 'gap', 'accuracy', 'consulted', 'evaluating', 'meanProviderUtility'] as const;
 
-/** Random streams of each copy: user types and states; signal noise, messages and quantal draws. */
-const WORLD_STREAM = 0;
-const SIGNAL_STREAM = 1;
-
 /**
  * The persuasion family (GAMES.md §2) for B copies: emergent-alignment-v0 and
  * pluralistic-market-v0 are this kernel with different option schemas.
@@ -39,18 +36,9 @@ const SIGNAL_STREAM = 1;
  * end of the previous round, so that personalised providers observe it) consults providers,
  * forms the posterior and acts. Provider i is paid U_i(a, y).
  */
-export class PersuasionKernel implements GameKernel {
-  readonly roles: readonly RoleSpec[];
+export class PersuasionKernel extends KernelBuffers implements GameKernel {
   readonly phaseRoles = [PROVIDER] as const;
   readonly spaces: PersuasionSpaces;
-  readonly metricNames = ROUND_METRICS;
-  readonly observations: readonly Float32Array[];
-  readonly actions: readonly [Float32Array];
-  readonly rewards: readonly Float64Array[];
-  readonly infos: readonly Float64Array[];
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly metrics: Float64Array;
   readonly instance: PersuasionInstance;
   readonly tables: InstanceTables;
   readonly obsSize: number;
@@ -67,9 +55,8 @@ export class PersuasionKernel implements GameKernel {
   private readonly evalSum: Float64Array;
   /** The provider each type consults alone from now on, or −1 while consulting all: [B, Θ]. */
   readonly chosen: Int32Array;
-  private readonly rngState: Int32Array; // [B, 2 streams, 4 words]
-  private readonly worldRng: Rng[];
-  private readonly signalRng: Rng[];
+  /** Random streams of each copy: user types and states; signal noise, messages and quantal draws. */
+  private readonly streams: CopyStreams<'world' | 'signal'>;
   private phaseIndex = 0;
 
   // Scratch (not state)
@@ -85,40 +72,31 @@ export class PersuasionKernel implements GameKernel {
   constructor(
     readonly id: PersuasionId,
     readonly options: PersuasionOptions,
-    readonly batch: number,
+    batch: number,
   ) {
+    const instance = resolveInstance(options);
+    const t = instanceTables(instance);
+    const s = persuasionSpaces(t, options.logitBound);
+    super(
+      batch,
+      Object.freeze([Object.freeze({ name: 'provider', count: t.k, observationSpace: s.providerObservation, actionSpace: s.providerAction, infoNames: PROVIDER_INFO })]),
+      ROUND_METRICS,
+    );
     const B = batch;
-    this.instance = resolveInstance(options);
-    const t = (this.tables = instanceTables(this.instance));
     const { k, Y, M, A, types } = t;
-    const s = (this.spaces = persuasionSpaces(t, options.logitBound));
-    this.roles = Object.freeze([
-      Object.freeze({ name: 'provider', count: k, observationSpace: s.providerObservation, actionSpace: s.providerAction, infoNames: PROVIDER_INFO }),
-    ]);
+    this.instance = instance;
+    this.tables = t;
+    this.spaces = s;
     this.obsSize = s.providerObservation.flatSize;
     this.actSize = s.providerAction.flatSize;
     this.ob = { ...s.providerObservation.offsets };
-
-    this.observations = [new Float32Array(B * k * this.obsSize)];
-    this.actions = [new Float32Array(B * k * this.actSize)];
-    this.rewards = [new Float64Array(B * k)];
-    this.infos = [new Float64Array(B * k * PROVIDER_INFO.length)];
-    this.terminated = new Uint8Array(B);
-    this.truncated = new Uint8Array(B);
-    this.metrics = new Float64Array(B * ROUND_METRICS.length);
 
     this.userType = new Int32Array(B);
     this.round = new Int32Array(B);
     this.evalCount = new Int32Array(B * types);
     this.evalSum = new Float64Array(B * types * k);
     this.chosen = new Int32Array(B * types).fill(-1);
-    this.rngState = new Int32Array(B * 8);
-    this.worldRng = [];
-    this.signalRng = [];
-    for (let b = 0; b < B; b++) {
-      this.worldRng.push(new Rng(0, WORLD_STREAM, this.rngState, b * 8));
-      this.signalRng.push(new Rng(0, SIGNAL_STREAM, this.rngState, b * 8 + 4));
-    }
+    this.streams = new CopyStreams(B, ['world', 'signal']);
 
     this.policy = new Float64Array(k * Y * M);
     this.likelihood = new Float64Array(k * Y * M);
@@ -141,8 +119,7 @@ export class PersuasionKernel implements GameKernel {
 
   stateArrays(): readonly ArrayBufferView[] {
     return [
-      this.userType, this.round, this.evalCount, this.evalSum, this.chosen, this.rngState,
-      ...this.observations, ...this.rewards, ...this.infos, this.terminated, this.truncated, this.metrics,
+      this.userType, this.round, this.evalCount, this.evalSum, this.chosen, this.streams.state, ...this.bufferStateArrays(),
     ];
   }
 
@@ -153,24 +130,16 @@ export class PersuasionKernel implements GameKernel {
   resetCopy(b: number, seed: number | undefined, _options: PersuasionResetOptions | undefined): void {
     const t = this.tables;
     const { k, A, Y, types } = t;
-    if (seed !== undefined) {
-      this.worldRng[b].seed(seed, WORLD_STREAM);
-      this.signalRng[b].seed(seed, SIGNAL_STREAM);
-    }
+    if (seed !== undefined) this.streams.reseed(b, seed);
+    this.clearCopy(b);
     this.round[b] = 0;
     this.evalCount.fill(0, b * types, (b + 1) * types);
     this.evalSum.fill(0, b * types * k, (b + 1) * types * k);
     this.chosen.fill(-1, b * types, (b + 1) * types);
-    this.terminated[b] = 0;
-    this.truncated[b] = 0;
-    this.rewards[PROVIDER].fill(0, b * k, (b + 1) * k);
-    this.infos[PROVIDER].fill(0, b * k * PROVIDER_INFO.length, (b + 1) * k * PROVIDER_INFO.length);
-    this.metrics.fill(0, b * ROUND_METRICS.length, (b + 1) * ROUND_METRICS.length);
-    this.userType[b] = sampleIndex(t.typeWeight, 0, types, this.worldRng[b].uniform());
+    this.userType[b] = sampleIndex(t.typeWeight, 0, types, this.streams.rng.world[b].uniform());
 
     // The static part of each provider's observation: index, own utility, prior.
     const obs = this.observations[PROVIDER];
-    obs.fill(0, b * k * this.obsSize, (b + 1) * k * this.obsSize);
     for (let i = 0; i < k; i++) {
       const base = (b * k + i) * this.obsSize;
       obs[base + this.ob.provider + i] = 1;
@@ -190,8 +159,8 @@ export class PersuasionKernel implements GameKernel {
     const t = this.tables;
     const { k, Y, M, A, types } = t;
     const o = this.options;
-    const world = this.worldRng[b];
-    const signal = this.signalRng[b];
+    const world = this.streams.rng.world[b];
+    const signal = this.streams.rng.signal[b];
     const theta = this.userType[b];
     const policy = this.policy;
     const likelihood = this.likelihood;
