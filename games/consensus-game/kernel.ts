@@ -1,6 +1,7 @@
 import { OptionError } from '../../envs/core/errors.js';
-import type { GameKernel, RoleSpec } from '../../envs/core/kernel.js';
-import { Rng } from '../../envs/core/rng.js';
+import { CopyStreams } from '../../envs/core/copy-streams.js';
+import type { GameKernel } from '../../envs/core/kernel.js';
+import { KernelBuffers } from '../../envs/core/kernel-buffers.js';
 import { CORRECT, INCORRECT } from './candidates.js';
 import { consensusInstance, type ConsensusInstance } from './instance.js';
 import { CONSENSUS_GAME_ID, type ConsensusGameOptions } from './options.js';
@@ -24,10 +25,6 @@ export const AGENT_INFO = ['agreement', 'kl', 'erDistance'] as const;
  */
 export const ROUND_METRICS = ['agreement', 'expectedAgreement', 'accuracy', 'generatorKL', 'discriminatorKL', 'generatorERDistance', 'discriminatorERDistance'] as const;
 
-/** Random streams of each copy: nature's draws of (x, v), and the samples y, v̂ from the committed policies. */
-const NATURE_STREAM = 0;
-const PLAY_STREAM = 1;
-
 /** log σ(x) = −softplus(−x), without overflow. */
 const logSigmoid = (x: number) => (x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x)));
 
@@ -44,19 +41,10 @@ const logSigmoid = (x: number) => (x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math
  * Between rounds the discriminator's observation still shows the last round's (x, y): it is
  * rewritten in the next generator phase, before the discriminator acts on it.
  */
-export class ConsensusGameKernel implements GameKernel {
+export class ConsensusGameKernel extends KernelBuffers implements GameKernel {
   readonly id = CONSENSUS_GAME_ID;
-  readonly roles: readonly RoleSpec[];
   readonly phaseRoles = [GENERATOR, DISCRIMINATOR] as const;
   readonly spaces: ConsensusGameSpaces;
-  readonly metricNames = ROUND_METRICS;
-  readonly observations: readonly Float32Array[];
-  readonly actions: readonly [Float32Array, Float32Array];
-  readonly rewards: readonly Float64Array[];
-  readonly infos: readonly Float64Array[];
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly metrics: Float64Array;
 
   readonly instance: ConsensusInstance;
   /** Questions, the widest |Y|, rounds per episode. */
@@ -96,28 +84,35 @@ export class ConsensusGameKernel implements GameKernel {
   /** The generator's KL and ER distance, from its phase until the round's end: [B]. */
   private readonly generatorKL: Float64Array;
   private readonly generatorDistance: Float64Array;
-  private readonly rngState: Int32Array; // [B, 2 streams, 4 words]
-  private readonly natureRng: Rng[];
-  private readonly playRng: Rng[];
+  /** Random streams of each copy: nature's draws of (x, v), and the samples y, v̂ from the committed policies. */
+  private readonly streams: CopyStreams<'nature' | 'play'>;
   /** Scratch: exp(logit − max) of each candidate. */
   private readonly weights: Float64Array;
 
   constructor(
     readonly options: ConsensusGameOptions,
-    readonly batch: number,
+    batch: number,
   ) {
-    const B = batch;
-    const inst = (this.instance = consensusInstance(options));
+    const inst = consensusInstance(options);
     const questions = inst.candidates.questions;
-    const Q = (this.Q = questions.length);
-    const K = (this.K = inst.candidates.maxCandidates);
+    const Q = questions.length;
+    const K = inst.candidates.maxCandidates;
+    const s = consensusGameSpaces(Q, K, options.logitBound);
+    super(
+      batch,
+      Object.freeze([
+        Object.freeze({ name: 'generator', count: 1, observationSpace: s.generatorObservation, actionSpace: s.generatorAction, infoNames: AGENT_INFO }),
+        Object.freeze({ name: 'discriminator', count: 1, observationSpace: s.discriminatorObservation, actionSpace: s.discriminatorAction, infoNames: AGENT_INFO }),
+      ]),
+      ROUND_METRICS,
+    );
+    const B = batch;
+    this.instance = inst;
+    this.Q = Q;
+    this.K = K;
     this.T = options.rounds;
-    const s = (this.spaces = consensusGameSpaces(Q, K, options.logitBound));
+    this.spaces = s;
     this.logitBound = options.logitBound;
-    this.roles = Object.freeze([
-      Object.freeze({ name: 'generator', count: 1, observationSpace: s.generatorObservation, actionSpace: s.generatorAction, infoNames: AGENT_INFO }),
-      Object.freeze({ name: 'discriminator', count: 1, observationSpace: s.discriminatorObservation, actionSpace: s.discriminatorAction, infoNames: AGENT_INFO }),
-    ]);
     this.generatorObsSize = s.generatorObservation.flatSize;
     this.discriminatorObsSize = s.discriminatorObservation.flatSize;
     const g = s.generatorObservation.offsets;
@@ -160,27 +155,14 @@ export class ConsensusGameKernel implements GameKernel {
     this.accuracyScale = known > 0 ? Q / (0.5 * known) : 0;
     this.features = Array.from({ length: Q }, (_, q) => featureBlock.subarray(q * 4 * K, (q + 1) * 4 * K));
 
-    this.observations = [new Float32Array(B * this.generatorObsSize), new Float32Array(B * this.discriminatorObsSize)];
-    this.actions = [new Float32Array(B * K), new Float32Array(B)];
-    this.rewards = [new Float64Array(B), new Float64Array(B)];
-    this.infos = [new Float64Array(B * AGENT_INFO.length), new Float64Array(B * AGENT_INFO.length)];
-    this.terminated = new Uint8Array(B);
-    this.truncated = new Uint8Array(B);
-    this.metrics = new Float64Array(B * ROUND_METRICS.length);
     this.question = new Int32Array(B);
     this.verdict = new Int32Array(B);
     this.chosen = new Int32Array(B);
     this.round = new Int32Array(B);
     this.generatorKL = new Float64Array(B);
     this.generatorDistance = new Float64Array(B);
-    this.rngState = new Int32Array(B * 8);
+    this.streams = new CopyStreams(B, ['nature', 'play']);
     this.weights = new Float64Array(K);
-    this.natureRng = [];
-    this.playRng = [];
-    for (let b = 0; b < B; b++) {
-      this.natureRng.push(new Rng(0, NATURE_STREAM, this.rngState, b * 8));
-      this.playRng.push(new Rng(0, PLAY_STREAM, this.rngState, b * 8 + 4));
-    }
   }
 
   get phase(): number {
@@ -194,8 +176,7 @@ export class ConsensusGameKernel implements GameKernel {
 
   stateArrays(): readonly ArrayBufferView[] {
     return [
-      this.question, this.verdict, this.chosen, this.round, this.generatorKL, this.generatorDistance, this.rngState,
-      ...this.observations, ...this.rewards, ...this.infos, this.terminated, this.truncated, this.metrics,
+      this.question, this.verdict, this.chosen, this.round, this.generatorKL, this.generatorDistance, this.streams.state, ...this.bufferStateArrays(),
     ];
   }
 
@@ -209,17 +190,12 @@ export class ConsensusGameKernel implements GameKernel {
   }
 
   resetCopy(b: number, seed: number | undefined): void {
-    if (seed !== undefined) {
-      this.natureRng[b].seed(seed, NATURE_STREAM);
-      this.playRng[b].seed(seed, PLAY_STREAM);
-    }
+    if (seed !== undefined) this.streams.reseed(b, seed);
+    this.clearCopy(b);
     this.round[b] = 0;
     this.chosen[b] = 0;
     this.generatorKL[b] = 0;
     this.generatorDistance[b] = 0;
-    this.clearOutcome(b);
-    this.metrics.fill(0, b * ROUND_METRICS.length, (b + 1) * ROUND_METRICS.length);
-    this.observations[DISCRIMINATOR].fill(0, b * this.discriminatorObsSize, (b + 1) * this.discriminatorObsSize);
     this.drawRound(b);
     this.phaseIndex = GENERATOR_PHASE;
   }
@@ -249,7 +225,7 @@ export class ConsensusGameKernel implements GameKernel {
     for (let y = 0; y < n; y++) sum += w[y] = Math.exp(a[off + y] - max);
     const lse = max + Math.log(sum);
     const inv = 1 / sum;
-    const u = this.playRng[b].uniform();
+    const u = this.streams.rng.play[b].uniform();
     let kl = 0;
     let tv = 0;
     let cum = 0;
@@ -267,7 +243,7 @@ export class ConsensusGameKernel implements GameKernel {
     this.generatorKL[b] = kl > 0 ? kl : 0; // exact KL ≥ 0; rounding can leave −1e−17
     this.generatorDistance[b] = tv / 2;
     this.writeDiscriminatorObservation(b);
-    this.clearOutcome(b);
+    this.clearOutcome(b); // rewards arrive only at the end of a round
   }
 
   /** π_D(correct) = σ(logit): its KL to π_D¹ and distance to π_D^ER, v̂ ~ π_D, rewards, next (x, v). */
@@ -285,7 +261,7 @@ export class ConsensusGameKernel implements GameKernel {
     const i = (q * 2 + INCORRECT) * K + y;
     const rawKL = p * (logP - this.discriminatorLogProbs[c]) + pInc * (log1mP - this.discriminatorLogProbs[i]);
     const kl = rawKL > 0 ? rawKL : 0;
-    const guess = this.playRng[b].uniform() < p ? CORRECT : INCORRECT;
+    const guess = this.streams.rng.play[b].uniform() < p ? CORRECT : INCORRECT;
     const agreement = guess === v ? 1 : 0;
     const dDistance = Math.abs(p - this.erDiscriminator[q * K + y]);
     const gKL = this.generatorKL[b];
@@ -320,7 +296,7 @@ export class ConsensusGameKernel implements GameKernel {
 
   /** Nature draws the next question and verdict, uniformly, and shows them to the generator. */
   private drawRound(b: number): void {
-    const rng = this.natureRng[b];
+    const rng = this.streams.rng.nature[b];
     const q = (this.question[b] = rng.int(this.Q));
     const v = (this.verdict[b] = rng.int(2));
     const obs = this.observations[GENERATOR];
@@ -349,16 +325,5 @@ export class ConsensusGameKernel implements GameKernel {
     obs[base + d.chosenLogOdds] = this.discriminatorLogProbs[(q * 2 + CORRECT) * K + y] - this.discriminatorLogProbs[(q * 2 + INCORRECT) * K + y];
     obs.set(this.features[q], base + d.features);
     obs[base + d.question] = q;
-  }
-
-  /** Zeroes copy b's rewards, infos and done flags (rewards arrive only at the end of a round). */
-  private clearOutcome(b: number): void {
-    const nInfo = AGENT_INFO.length;
-    this.rewards[GENERATOR][b] = 0;
-    this.rewards[DISCRIMINATOR][b] = 0;
-    this.infos[GENERATOR].fill(0, b * nInfo, (b + 1) * nInfo);
-    this.infos[DISCRIMINATOR].fill(0, b * nInfo, (b + 1) * nInfo);
-    this.terminated[b] = 0;
-    this.truncated[b] = 0;
   }
 }
