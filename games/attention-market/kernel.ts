@@ -1,5 +1,6 @@
+import { CopyStreams } from '../../envs/core/copy-streams.js';
 import type { GameKernel, RoleSpec } from '../../envs/core/kernel.js';
-import { Rng } from '../../envs/core/rng.js';
+import { KernelBuffers } from '../../envs/core/kernel-buffers.js';
 import type { AttentionMarketOptions } from './options.js';
 import { ATTENTION_MARKET_ID } from './options.js';
 import { parseResetOptions, type ParsedResetOptions } from './reset-options.js';
@@ -18,9 +19,6 @@ export const ROUND_METRICS = ['meanRegret', 'meanNormalizedRegret', 'welfare', '
 
 /** Two relevances closer than this count as equal (normalised regret is then 0). */
 const TIE = 1e-12;
-/** Random streams of each copy: hidden state at reset, and user feedback. */
-const WORLD_STREAM = 0;
-const FEEDBACK_STREAM = 1;
 
 /** The two roles (goal, user) with their spaces: shared by this kernel and the tensor env. */
 export function attentionMarketRoles(o: AttentionMarketOptions, s: ReturnType<typeof attentionMarketSpaces>): readonly RoleSpec[] {
@@ -42,19 +40,10 @@ export function attentionMarketRoles(o: AttentionMarketOptions, s: ReturnType<ty
  * WebAssembly (RidgeBank): A⁻¹ by Sherman–Morrison and q = A⁻¹b updated in O(D²) per
  * selection, no solve (equal to the direct solve up to rounding; tests check it).
  */
-export class AttentionMarketKernel implements GameKernel {
+export class AttentionMarketKernel extends KernelBuffers implements GameKernel {
   readonly id = ATTENTION_MARKET_ID;
-  readonly roles: readonly RoleSpec[];
   readonly phaseRoles = [GOAL, USER] as const;
   readonly spaces: AttentionMarketSpaces;
-  readonly metricNames = ROUND_METRICS;
-  readonly observations: readonly Float32Array[];
-  readonly actions: readonly [Float32Array, Int32Array];
-  readonly rewards: readonly Float64Array[];
-  readonly infos: readonly Float64Array[];
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly metrics: Float64Array;
 
   // Sizes
   readonly D: number;
@@ -92,9 +81,8 @@ export class AttentionMarketKernel implements GameKernel {
   readonly estimate: Float64Array;
   private readonly slotsWon: Int32Array; // [B, P]
   private readonly signal: Float64Array; // [B, D]
-  private readonly rngState: Int32Array; // [B, 2 streams, 4 words]
-  private readonly worldRng: Rng[];
-  private readonly feedbackRng: Rng[];
+  /** Random streams of each copy: hidden state at reset, and user feedback. */
+  private readonly streams: CopyStreams<'world' | 'feedback'>;
   /**
    * Test hook: when set, the user phase takes its feedback draws from here instead of the
    * copies' PRNGs (which are then not advanced): [B, U, N] for the round, uniforms in [0, 1)
@@ -115,8 +103,10 @@ export class AttentionMarketKernel implements GameKernel {
 
   constructor(
     readonly options: AttentionMarketOptions,
-    readonly batch: number,
+    batch: number,
   ) {
+    const s = attentionMarketSpaces(options);
+    super(batch, attentionMarketRoles(options, s), ROUND_METRICS);
     const o = options;
     const B = batch;
     const D = (this.D = o.dim);
@@ -124,22 +114,13 @@ export class AttentionMarketKernel implements GameKernel {
     const G = (this.G = o.goals);
     const M = (this.M = o.creationsPerGoal);
     const P = (this.P = G * M);
-    const N = (this.N = o.slots);
+    this.N = o.slots;
     this.T = o.rounds;
-    const s = (this.spaces = attentionMarketSpaces(o));
-    this.roles = attentionMarketRoles(o, s);
+    this.spaces = s;
     this.userObsSize = s.userObservation.flatSize;
     this.goalObsSize = s.goalObservation.flatSize;
     this.uo = { ...s.userObservation.offsets };
     this.go = { ...s.goalObservation.offsets };
-
-    this.observations = [new Float32Array(B * G * this.goalObsSize), new Float32Array(B * U * this.userObsSize)];
-    this.actions = [new Float32Array(B * G * M * D), new Int32Array(B * U * N)];
-    this.rewards = [new Float64Array(B * G), new Float64Array(B * U)];
-    this.infos = [new Float64Array(B * G * GOAL_INFO.length), new Float64Array(B * U * USER_INFO.length)];
-    this.terminated = new Uint8Array(B);
-    this.truncated = new Uint8Array(B);
-    this.metrics = new Float64Array(B * ROUND_METRICS.length);
 
     this.preferences = new Float64Array(B * U * D);
     this.grounded = new Float64Array(B * G * D);
@@ -153,13 +134,7 @@ export class AttentionMarketKernel implements GameKernel {
     this.estimate = this.ridge.estimate;
     this.slotsWon = new Int32Array(B * P);
     this.signal = new Float64Array(B * D);
-    this.rngState = new Int32Array(B * 8);
-    this.worldRng = [];
-    this.feedbackRng = [];
-    for (let b = 0; b < B; b++) {
-      this.worldRng.push(new Rng(0, WORLD_STREAM, this.rngState, b * 8));
-      this.feedbackRng.push(new Rng(0, FEEDBACK_STREAM, this.rngState, b * 8 + 4));
-    }
+    this.streams = new CopyStreams(B, ['world', 'feedback']);
 
     this.visibility = new Float64Array(G);
     this.tastes = { clusters: o.tasteClusters, spread: o.tasteSpread };
@@ -183,8 +158,7 @@ export class AttentionMarketKernel implements GameKernel {
   stateArrays(): readonly ArrayBufferView[] {
     return [
       this.preferences, this.grounded, this.relevance, this.oracleTop, this.oracleBottom, this.round, this.pool, this.genError2,
-      this.ridge.ainv, this.ridge.b, this.ridge.estimate, this.slotsWon, this.signal, this.rngState,
-      ...this.observations, ...this.rewards, ...this.infos, this.terminated, this.truncated, this.metrics,
+      this.ridge.ainv, this.ridge.b, this.ridge.estimate, this.slotsWon, this.signal, this.streams.state, ...this.bufferStateArrays(),
     ];
   }
 
@@ -194,11 +168,9 @@ export class AttentionMarketKernel implements GameKernel {
 
   resetCopy(b: number, seed: number | undefined, options: ParsedResetOptions | undefined): void {
     const { D, U, G, M, P, N } = this;
-    const world = this.worldRng[b];
-    if (seed !== undefined) {
-      world.seed(seed, WORLD_STREAM);
-      this.feedbackRng[b].seed(seed, FEEDBACK_STREAM);
-    }
+    if (seed !== undefined) this.streams.reseed(b, seed);
+    this.clearCopy(b);
+    const world = this.streams.rng.world[b];
     // Hidden state: always drawn, so the world stream does not depend on reset options.
     drawTastes(world, this.preferences, b * U * D, U, D, this.tastes, this.tasteCentres, this.tasteNoise, options?.tasteCentres);
     for (let k = 0; k < G; k++) world.unitVector(this.grounded, (b * G + k) * D, D);
@@ -225,24 +197,15 @@ export class AttentionMarketKernel implements GameKernel {
     this.genError2.fill(0, b * P, (b + 1) * P);
     this.slotsWon.fill(0, b * P, (b + 1) * P);
     this.signal.fill(0, b * D, (b + 1) * D);
-    this.terminated[b] = 0;
-    this.truncated[b] = 0;
-    this.rewards[GOAL].fill(0, b * G, (b + 1) * G);
-    this.rewards[USER].fill(0, b * U, (b + 1) * U);
-    this.infos[GOAL].fill(0, b * G * GOAL_INFO.length, (b + 1) * G * GOAL_INFO.length);
-    this.infos[USER].fill(0, b * U * USER_INFO.length, (b + 1) * U * USER_INFO.length);
-    this.metrics.fill(0, b * ROUND_METRICS.length, (b + 1) * ROUND_METRICS.length);
 
     // Initial observations.
     const uo = this.observations[USER];
-    uo.fill(0, b * U * this.userObsSize, (b + 1) * U * this.userObsSize);
     for (let j = 0; j < U; j++) {
       const base = (b * U + j) * this.userObsSize;
       for (let i = 0; i < P; i++) uo[base + this.uo.owners + i] = this.ownerOf[i];
       for (let n = 0; n < N; n++) uo[base + this.uo.lastSelection + n] = -1;
     }
     const go = this.observations[GOAL];
-    go.fill(0, b * G * this.goalObsSize, (b + 1) * G * this.goalObsSize);
     for (let k = 0; k < G; k++) {
       const base = (b * G + k) * this.goalObsSize + this.go.grounded;
       for (let d = 0; d < D; d++) go[base + d] = this.grounded[(b * G + k) * D + d];
@@ -326,12 +289,7 @@ export class AttentionMarketKernel implements GameKernel {
       obs.set(poolView, base + this.uo.pool); // a memcpy from a view made once
       obs[base + this.uo.progress] = progress;
     }
-    this.rewards[GOAL].fill(0, b * G, (b + 1) * G);
-    this.rewards[USER].fill(0, b * U, (b + 1) * U);
-    this.infos[GOAL].fill(0, b * G * GOAL_INFO.length, (b + 1) * G * GOAL_INFO.length);
-    this.infos[USER].fill(0, b * U * USER_INFO.length, (b + 1) * U * USER_INFO.length);
-    this.terminated[b] = 0;
-    this.truncated[b] = 0;
+    this.clearOutcome(b);
   }
 
   /** Scores the selections, pays everyone, draws feedback, updates the estimates. */
@@ -344,7 +302,7 @@ export class AttentionMarketKernel implements GameKernel {
     const signal = this.signal;
     const userInfo = this.infos[USER];
     const userObs = this.observations[USER];
-    const rng = this.feedbackRng[b];
+    const rng = this.streams.rng.feedback[b];
     const draws = this.feedbackDraws;
     const click = o.feedback === 'click';
     const ridge = o.estimator === 'ridge';
