@@ -17,11 +17,9 @@ import { AgentActor, type RoleActor } from '../training/self-play/actors.js';
 import { AgentActorFromAct } from '../training/self-play/act-adapter.js';
 import { UsageError } from './errors.js';
 
-/** The two roles of the attention market, by the word the flags use. */
-export type AgentRole = 'users' | 'goals';
-
 export interface AgentModule {
-  readonly role: AgentRole;
+  /** The side as the flag names it (a side of the game, or its plural: "users"); the command resolves it against the game. */
+  readonly side: string;
   /** As given on the command line. */
   readonly path: string;
   /** The agent's `name`, else the file's base name. */
@@ -40,16 +38,13 @@ export interface AgentModule {
 const JS = new Set(['.js', '.mjs', '.cjs']);
 const TS = new Set(['.ts', '.mts', '.cts']);
 
-/** Parses one `--agent ROLE=PATH` value. */
-export function parseAgentFlag(text: string): { role: AgentRole; path: string } {
+/** Parses one `--agent SIDE=PATH` value (the side is checked against the game by the command). */
+export function parseAgentFlag(text: string): { side: string; path: string } {
   const eq = text.indexOf('=');
-  const rawRole = eq > 0 ? text.slice(0, eq).trim() : '';
+  const side = eq > 0 ? text.slice(0, eq).trim() : '';
   const path = eq > 0 ? text.slice(eq + 1).trim() : '';
-  const role = rawRole === 'users' || rawRole === 'user' ? 'users' : rawRole === 'goals' || rawRole === 'goal' ? 'goals' : null;
-  if (eq <= 0 || role === null || path === '') {
-    throw new UsageError(`--agent expects users=PATH or goals=PATH (a module exporting an Agent), got ${JSON.stringify(text)}`);
-  }
-  return { role, path };
+  if (eq <= 0 || side === '' || path === '') throw new UsageError(`--agent expects SIDE=PATH, e.g. user=./my-agent.ts (a module exporting an Agent), got ${JSON.stringify(text)}`);
+  return { side, path };
 }
 
 /**
@@ -118,8 +113,8 @@ function describe(v: unknown): string {
  * Loads `--agent ROLE=PATH`'s module (PATH relative to `cwd`) and checks its export; every
  * refusal is a UsageError naming the file and what is wrong.
  */
-export async function loadAgentModule(role: AgentRole, path: string, cwd = process.cwd()): Promise<AgentModule> {
-  const given = `${role}=${path}`;
+export async function loadAgentModule(side: string, path: string, cwd = process.cwd()): Promise<AgentModule> {
+  const given = `${side}=${path}`;
   const file = resolve(cwd, path);
   if (!existsSync(file)) throw new UsageError(`--agent ${given}: no such file ${file}`);
   if (!statSync(file).isFile()) throw new UsageError(`--agent ${given}: ${file} is not a file`);
@@ -170,7 +165,7 @@ export async function loadAgentModule(role: AgentRole, path: string, cwd = proce
   }
   const probe = make();
   return {
-    role,
+    side,
     path,
     name: nameOf(probe),
     exportName,
@@ -185,8 +180,8 @@ export async function loadAgentModule(role: AgentRole, path: string, cwd = proce
 export async function loadAgentModules(values: readonly string[], cwd = process.cwd()): Promise<AgentModule[]> {
   const out: AgentModule[] = [];
   for (const v of values) {
-    const { role, path } = parseAgentFlag(v);
-    out.push(await loadAgentModule(role, path, cwd));
+    const { side, path } = parseAgentFlag(v);
+    out.push(await loadAgentModule(side, path, cwd));
   }
   return out;
 }

@@ -1,9 +1,10 @@
 import { checkEnv, type CheckReport } from '../envs/check/index.js';
 import { make, presetNames, presetOptions, registeredIds } from '../envs/registry.js';
-import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, type CommandSpec } from './args.js';
-import { assertEnvId } from './env-options.js';
+import { HELP_FLAG, intFlag, parseCommandArgs, type CommandSpec } from './args.js';
+import { gameOf } from './env-args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
+import { exampleGame } from './game-help.js';
 
 export const checkSpec: CommandSpec = {
   name: 'check',
@@ -24,16 +25,14 @@ export const checkSpec: CommandSpec = {
     { name: 'ascii', type: 'boolean', doc: 'mark checks with OK / FAIL instead of ✓ / ✗' },
     HELP_FLAG,
   ],
-  examples: ['buddy-gym check attention-market-v0', 'buddy-gym check --all --steps 1000'],
+  get examples() {
+    return [`buddy-gym check ${exampleGame()}`, 'buddy-gym check --all --steps 1000'];
+  },
 };
 
 /** `buddy-gym check`: 0 when every check passes, 1 when one fails. */
 export function checkCommand(argv: readonly string[], io: CliIO): number {
   const { values, positionals } = parseCommandArgs(checkSpec, argv);
-  if (values.help) {
-    commandHelp(checkSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
   const seed = intFlag(values, 'seed', 0, 0, Number.MAX_SAFE_INTEGER);
   const steps = intFlag(values, 'steps', 200, 1, 10_000_000);
   if (values.all && positionals.length > 0) throw new UsageError(`give either an env id or --all, not both`);
@@ -41,7 +40,7 @@ export function checkCommand(argv: readonly string[], io: CliIO): number {
   if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   const ids = values.all ? registeredIds() : positionals;
   for (const id of ids) {
-    assertEnvId(id);
+    gameOf(id);
   }
   const preset = values.preset as string | undefined;
   if (preset !== undefined && values.all) throw new UsageError('give either --preset or --all (which checks every preset), not both');

@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { startDashboard, type Dashboard } from '../training/dashboard/server.js';
 import { runDirProblem } from '../training/dashboard/run-data.js';
-import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagSpec, type FlagValues } from './args.js';
+import { HELP_FLAG, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagSpec, type FlagValues } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { untilStopped } from './until-stopped.js';
@@ -66,10 +66,6 @@ function runNames(dirs: readonly string[]): string[] {
  */
 export function dashboardCommand(argv: readonly string[], io: CliIO, signal?: AbortSignal): number | Promise<number> {
   const { values, positionals } = parseCommandArgs(dashboardSpec, argv);
-  if (values.help) {
-    commandHelp(dashboardSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
   if (positionals.length === 0) throw new UsageError('which runs? give one or more run folders: buddy-gym dashboard runs/<run> ...');
   for (const d of positionals) {
     const problem = runDirProblem(d);

@@ -1,32 +1,44 @@
+/**
+ * `buddy-gym eval <ckpt…>`: cross-play for any game. Each side's players are the checkpoints'
+ * policies for it, its baselines (--vs baselines) and your modules (--agent SIDE=PATH); every
+ * combination of one player per side plays the same seeded worlds, and each side's reward and
+ * the game's headline figures are reported as means with 95% CIs. A two-sided game gets one
+ * table per figure (rows: the second side's players, columns: the first side's); others get
+ * one row per matchup.
+ */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { selectBackend } from '../agents/backend/index.js';
 import { Policy, type PolicySpec } from '../agents/policy/policy.js';
-import { ATTENTION_MARKET_ID } from '../games/attention-market/options.js';
-import { spec as envSpec } from '../envs/registry.js';
 import { disposeCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../checkpoints/index.js';
 import { checkEnvOptions, checkPolicyModel, checkTrainerState } from '../training/checkpoint-check.js';
-import { evaluateMatchup, type MatchupOptions, type MatchupResult } from '../training/evaluate.js';
+import { evaluatePlay, type MatchupOptions, type PlayOutcome } from '../training/evaluate.js';
 import { exploitabilityLowerBound, type ExploitabilityEstimate } from '../training/exploitability.js';
+import type { GameDescriptor } from '../training/game/descriptor.js';
+import { profileFor } from '../training/profiles/index.js';
+import { metricLabel } from '../training/profiles/metric-words.js';
 import { AgentActor, PolicyActor, type RoleActor } from '../training/self-play/actors.js';
 import { parseTrainConfig, type TrainConfig } from '../training/self-play/config.js';
-import type { Stat } from '../training/stats.js';
+import { statJson } from '../training/stats.js';
 import { loadAgentModules, moduleActor, type AgentModule } from './agent-module.js';
-import { commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
+import { intFlag, parseCommandArgs, stringFlag, type FlagValues } from './args.js';
+import { backendFlag, backendLine } from './backend-flag.js';
+import { checkpointUsage } from './checkpoint-usage.js';
+import { gameOf } from './env-args.js';
 import { EXIT, UsageError } from './errors.js';
-import { num, statJson, table } from './format.js';
-import type { CliIO } from './io.js';
-import { genericEval, type CrossPlayHeader } from './eval-generic.js';
 import { evalSpec } from './eval-spec.js';
-import { GOAL_AGENTS, USER_AGENTS } from '../games/attention-market/cli-baselines.js';
-import { backendFlag, backendLine, bestResponseConfig, checkpointUsage, exploitabilityLines } from './train.js';
+import { bestResponseConfig, exploitabilityLines, storedExploitability, storedExploitabilityLines } from './exploitability.js';
+import { num, table } from './format.js';
+import type { CliIO } from './io.js';
+import { resolveSide } from './lineups.js';
 import { checkpointPath, showPath } from './run-folder.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Most matchups one eval plays. */
+const MAX_MATCHUPS = 64;
 
-const ORACLE_NOTE = '* oracle users read the hidden true preferences θ, which no User Buddy can see: the CHEATING REFERENCE, a yardstick, not a baseline to beat.';
+const CHEATING_NOTE = '* a cheating reference: it reads hidden state no agent of its side can see; a yardstick, not a baseline to beat.';
 
-/** One side's player in the cross-play table. */
+/** One side's player in the cross-play. */
 interface Player {
   /** Unique among its side's players: the table's row or column head. */
   label: string;
@@ -38,37 +50,39 @@ interface Player {
   actor(): RoleActor;
 }
 
-interface LoadedRun {
-  path: string;
-  label: string;
-  loaded: LoadedCheckpoint;
-  policies: { user: Policy; goal: Policy };
-  config: TrainConfig | null;
-  summary: Record<string, number>;
-}
-
-/** The cross-play result `eval --json` prints. */
-export interface EvalJson extends CrossPlayHeader {
-  players: { users: PlayerJson[]; goals: PlayerJson[] };
-  /** One per pairing, rows (users) first. */
-  cells: {
-    users: string;
-    goals: string;
-    regret: ReturnType<typeof statJson>;
-    normalizedRegret: ReturnType<typeof statJson>;
-    goalUtility: ReturnType<typeof statJson>;
-    welfare: ReturnType<typeof statJson>;
-    userReward: ReturnType<typeof statJson>;
-  }[];
-  exploitability: { checkpoint: string; label: string; stored: Record<string, number> | null; lowerBound: ExploitabilityEstimate | null }[];
-  notes: string[];
-}
-
 interface PlayerJson {
   label: string;
   kind: Player['kind'];
   source: string;
   cheatingReference: boolean;
+}
+
+interface LoadedRun {
+  path: string;
+  label: string;
+  loaded: LoadedCheckpoint;
+  /** The checkpoint's policy of each side. */
+  policies: Record<string, Policy>;
+  config: TrainConfig | null;
+  summary: Record<string, number>;
+}
+
+/** What `eval --json` prints. */
+export interface EvalJson {
+  env: string;
+  /** Every env option, as parsed. */
+  envOptions: Record<string, unknown>;
+  episodes: number;
+  seed: number;
+  numEnvs: number;
+  rounds: number;
+  backend: string;
+  sides: string[];
+  players: Record<string, PlayerJson[]>;
+  /** One per matchup: who played each side, each side's reward per agent per round and every round metric. */
+  matchups: { players: Record<string, string>; reward: Record<string, ReturnType<typeof statJson>>; metrics: Record<string, ReturnType<typeof statJson>> }[];
+  exploitability: { checkpoint: string; label: string; stored: Record<string, number> | null; lowerBound: ExploitabilityEstimate | null }[];
+  notes: string[];
 }
 
 /** "step-000000002048" → "step-2048"; with its run folder's name when it sits in <run>/checkpoints/. */
@@ -88,12 +102,8 @@ function uniqueLabels<T extends { label: string }>(items: T[]): T[] {
 }
 
 /** `buddy-gym eval`: resolves to the exit code. */
-export function evalCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
+export function evalCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(evalSpec, argv);
-  if (values.help) {
-    commandHelp(evalSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
   return evaluate(values, positionals, io);
 }
 
@@ -113,134 +123,119 @@ async function evaluate(values: FlagValues, positionals: string[], io: CliIO): P
   }
   const backendName = backendFlag(values);
   const modules = await loadAgentModules((values.agent as string[] | undefined) ?? []);
-
   const backend = await selectBackend(backendName);
 
-  const runs: LoadedRun[] = [];
+  const loadedRuns: LoadedCheckpoint[] = [];
   try {
     for (const path of positionals) {
       const loaded = await checkpointUsage(loadCheckpoint(checkpointPath(path, io.err)), '');
       disposeCheckpoint(loaded, { keepModels: true }); // the optimiser state is not needed here
-      try {
-        // The env options, a trainer's state and each policy's model against its spec, before playing.
-        if (isObject(loaded.trainer) && 'config' in loaded.trainer) checkTrainerState(loaded.manifest, loaded.path);
-        else checkEnvOptions(loaded.manifest, loaded.path);
-        for (const [name, p] of Object.entries(loaded.policies)) checkPolicyModel(name, p.spec, p.model, loaded.path);
-      } catch (e) {
-        disposeCheckpoint(loaded);
-        await checkpointUsage(Promise.reject(e), '');
-      }
-      if (loaded.manifest.envId === ATTENTION_MARKET_ID && (!loaded.policies.user || !loaded.policies.goal)) {
-        disposeCheckpoint(loaded);
-        throw new UsageError(`${path}: the checkpoint has no "user" and "goal" policies to play (it has ${Object.keys(loaded.policies).join(', ') || 'none'})`);
-      }
-      runs.push(toRun(loaded));
-    }
-    uniqueLabels(runs);
-    io.err(backendLine(backend));
-    const envId = runs[0].loaded.manifest.envId;
-    const envOptions = (runs[0].loaded.manifest.envOptions ?? {}) as Record<string, unknown>;
-    const fullOptions = envSpec(envId).parseOptions(envOptions) as Record<string, unknown>;
-    for (const r of runs.slice(1)) {
-      const other = envSpec(r.loaded.manifest.envId).parseOptions(r.loaded.manifest.envOptions) as Record<string, unknown>;
-      const same = (k: string) => JSON.stringify(other[k]) === JSON.stringify(fullOptions[k]);
-      const diff = r.loaded.manifest.envId !== envId ? ['env id'] : Object.keys(fullOptions).filter((k) => !same(k));
-      if (diff.length) {
-        throw new UsageError(`${r.path} was trained on another game than ${runs[0].path} (${diff.map((k) => `${k}: ${String(other[k])} vs ${String(fullOptions[k])}`).join(', ')}); cross-play needs one game`);
-      }
-    }
-    if (envId !== ATTENTION_MARKET_ID) {
-      if (modules.length) throw new UsageError(`--agent plugs agents into ${ATTENTION_MARKET_ID}'s users or goals; for ${envId} pass your agent to the API (evaluatePlay with an AgentActor)`);
-      genericEval(
-        { envId, envOptions, runs, withBaselines: vs === 'baselines', episodes, seed, numEnvs: numEnvsFlag, exploitIterations, backend: backend.name, json: values.json === true, outJson },
-        io,
+      loadedRuns.push(loaded);
+      // The env options, a trainer's state and each policy's model against its spec, before playing.
+      await checkpointUsage(
+        Promise.resolve().then(() => {
+          if (isObject(loaded.trainer) && 'config' in loaded.trainer) checkTrainerState(loaded.manifest, loaded.path);
+          else checkEnvOptions(loaded.manifest, loaded.path);
+          for (const [name, p] of Object.entries(loaded.policies)) checkPolicyModel(name, p.spec, p.model, loaded.path);
+        }),
+        '',
       );
-      return EXIT.ok;
     }
-    const rounds = fullOptions.rounds as number;
+    io.err(backendLine(backend));
+    const g = gameOf(loadedRuns[0].manifest.envId);
+    const options = g.env.parseOptions(loadedRuns[0].manifest.envOptions ?? {}) as Record<string, unknown>;
+    for (const l of loadedRuns.slice(1)) sameGame(g, options, l, loadedRuns[0].path);
+    const roles = g.roles(options);
+    const sides = roles.map((r) => r.name);
+    const runs = uniqueLabels(loadedRuns.map((l) => toRun(l, sides)));
+    const rounds = profileFor(g.env.id, roles).rounds(options);
     const numEnvs = numEnvsFlag ?? runs[0].config?.numEnvs ?? 16;
 
-    const users: Player[] = [];
-    const goals: Player[] = [];
-    for (const r of runs) {
-      users.push({ label: r.label, kind: 'policy', source: `π_user of ${r.path}`, cheatingReference: false, actor: () => new PolicyActor(r.policies.user, r.label) });
-      goals.push({ label: r.label, kind: 'policy', source: `π_goal of ${r.path}`, cheatingReference: false, actor: () => new PolicyActor(r.policies.goal, r.label) });
-    }
+    const players: Record<string, Player[]> = Object.fromEntries(sides.map((s) => [s, [] as Player[]]));
+    for (const r of runs) for (const side of sides) players[side].push({ label: r.label, kind: 'policy', source: `π_${side} of ${r.path}`, cheatingReference: false, actor: () => new PolicyActor(r.policies[side], r.label) });
     if (vs === 'baselines') {
-      for (const [name, b] of Object.entries(USER_AGENTS)) {
-        users.push({ label: b.cheats ? `${name}*` : name, kind: 'baseline', source: b.doc, cheatingReference: b.cheats === true, actor: () => new AgentActor(b.make()) });
+      for (const side of sides) {
+        for (const [name, b] of Object.entries(g.baselines[side] ?? {})) {
+          players[side].push({ label: b.cheats ? `${name}*` : name, kind: 'baseline', source: b.doc, cheatingReference: b.cheats === true, actor: () => new AgentActor(b.make()) });
+        }
       }
-      for (const [name, b] of Object.entries(GOAL_AGENTS)) goals.push({ label: name, kind: 'baseline', source: b.doc, cheatingReference: false, actor: () => new AgentActor(b.make()) });
     }
-    for (const m of modules) {
-      const side = m.role === 'users' ? users : goals;
-      side.push(moduleLabel(m, rounds));
-    }
-    uniqueLabels(users);
-    uniqueLabels(goals);
+    for (const m of modules) players[resolveSide('--agent', m.side, sides, g.env.id)].push(modulePlayer(m, rounds));
+    for (const side of sides) uniqueLabels(players[side]);
+    const count = sides.reduce((n, s) => n * players[s].length, 1);
+    if (count > MAX_MATCHUPS) throw new UsageError(`${count} matchups (${sides.map((s) => `${players[s].length} ${s} players`).join(' x ')}) is more than ${MAX_MATCHUPS}; give fewer checkpoints or --vs none`);
 
-    const matchup: MatchupOptions = { envId, envOptions, episodes, numEnvs, rounds, seed };
-    const cells: { user: Player; goal: Player; r: MatchupResult }[] = [];
-    users.forEach((u, i) => {
-      io.err(`playing ${u.label} users (${i + 1}/${users.length}) against ${goals.length} goal player${goals.length === 1 ? '' : 's'}...`);
-      for (const g of goals) cells.push({ user: u, goal: g, r: evaluateMatchup(g.actor(), u.actor(), matchup) });
+    const matchup: MatchupOptions = { envId: g.env.id, envOptions: options, episodes, numEnvs, rounds, seed };
+    let combos: Player[][] = [[]];
+    for (const side of sides) combos = combos.flatMap((c) => players[side].map((p) => [...c, p]));
+    const results: PlayOutcome[] = combos.map((combo, i) => {
+      io.err(`playing matchup ${i + 1}/${combos.length}: ${combo.map((p, r) => `${sides[r]} ${p.label}`).join(', ')}...`);
+      return evaluatePlay(combo.map((p) => p.actor()), matchup);
     });
 
-    const exploitability: EvalJson['exploitability'] = [];
-    for (const r of runs) {
+    const exploitability: EvalJson['exploitability'] = runs.map((r) => {
       const stored = storedExploitability(r.summary);
-      let lowerBound: ExploitabilityEstimate | null = null;
-      if (exploitIterations > 0) {
-        if (!r.config) throw new UsageError(`--exploitability: ${r.path} holds no trainer settings to train best responses with`);
-        io.err(`exploitability of ${r.label}: training best responses, ${exploitIterations} iterations per side...`);
-        lowerBound = exploitabilityLowerBound(r.policies, {
-          envId,
-          envOptions,
-          config: { ...bestResponseConfig(r.config), numEnvs },
-          iterations: exploitIterations,
-          evalEpisodes: Math.max(2, episodes),
-          seed,
-        });
-      }
-      exploitability.push({ checkpoint: r.path, label: r.label, stored, lowerBound });
-    }
+      if (exploitIterations === 0) return { checkpoint: r.path, label: r.label, stored, lowerBound: null };
+      if (!r.config) throw new UsageError(`--exploitability: ${r.path} holds no trainer settings to train best responses with`);
+      io.err(`exploitability of ${r.label}: training best responses, ${exploitIterations} iterations per side...`);
+      const lowerBound = exploitabilityLowerBound(r.policies, {
+        envId: g.env.id,
+        envOptions: options,
+        config: { ...bestResponseConfig(r.config), numEnvs },
+        iterations: exploitIterations,
+        evalEpisodes: Math.max(2, episodes),
+        seed,
+      });
+      return { checkpoint: r.path, label: r.label, stored, lowerBound };
+    });
 
-    const notes = users.some((u) => u.cheatingReference) ? [ORACLE_NOTE] : [];
     const json: EvalJson = {
-      env: envId,
-      envOptions: fullOptions,
+      env: g.env.id,
+      envOptions: options,
       episodes,
       seed,
       numEnvs,
       rounds,
       backend: backend.name,
-      players: { users: users.map(playerJson), goals: goals.map(playerJson) },
-      cells: cells.map(({ user, goal, r }) => ({
-        users: user.label,
-        goals: goal.label,
-        regret: statJson(r.regret),
-        normalizedRegret: statJson(r.normalizedRegret),
-        goalUtility: statJson(r.goalUtility),
-        welfare: statJson(r.welfare),
-        userReward: statJson(r.userReward),
+      sides,
+      players: Object.fromEntries(sides.map((s) => [s, players[s].map(playerJson)])),
+      matchups: combos.map((combo, i) => ({
+        players: Object.fromEntries(sides.map((s, r) => [s, combo[r].label])),
+        reward: Object.fromEntries(Object.entries(results[i].reward).map(([k, v]) => [k, statJson(v)])),
+        metrics: Object.fromEntries(Object.entries(results[i].metrics).map(([k, v]) => [k, statJson(v)])),
       })),
       exploitability,
-      notes,
+      notes: sides.some((s) => players[s].some((p) => p.cheatingReference)) ? [CHEATING_NOTE] : [],
     };
     if (outJson !== undefined) writeFileSync(outJson, JSON.stringify(json, null, 2) + '\n');
     if (values.json) io.out(JSON.stringify(json, null, 2));
-    else printTables(io, json, users, goals, cells);
+    else printTables(io, g, json, players);
     return EXIT.ok;
   } finally {
-    for (const r of runs) for (const p of Object.values(r.loaded.policies)) p.model.dispose(); // the policies' models among them
+    for (const l of loadedRuns) for (const p of Object.values(l.policies)) p.model.dispose();
   }
 }
 
-/** A loaded checkpoint with its two policies wrapped (the Policy objects share the loaded models). */
-function toRun(loaded: LoadedCheckpoint): LoadedRun {
-  const u = loaded.policies.user;
-  const g = loaded.policies.goal;
-  const policy = (p: typeof u | undefined) => (p ? new Policy(p.spec as PolicySpec, { model: p.model }) : (null as unknown as Policy));
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Cross-play needs one game: the same env and the same options as the first checkpoint. */
+function sameGame(g: GameDescriptor, options: Record<string, unknown>, l: LoadedCheckpoint, first: string): void {
+  const path = showPath(l.path);
+  if (l.manifest.envId !== g.env.id) throw new UsageError(`${path} was trained on ${l.manifest.envId}, ${first} on ${g.env.id}; cross-play needs one game`);
+  const other = g.env.parseOptions(l.manifest.envOptions) as Record<string, unknown>;
+  const diff = Object.keys(options).filter((k) => JSON.stringify(other[k]) !== JSON.stringify(options[k]));
+  if (diff.length) throw new UsageError(`${path} was trained on another game than ${showPath(first)} (${diff.map((k) => `${k}: ${String(other[k])} vs ${String(options[k])}`).join(', ')}); cross-play needs one game`);
+}
+
+/** A loaded checkpoint with a policy for every side (the Policy objects share the loaded models). */
+function toRun(loaded: LoadedCheckpoint, sides: readonly string[]): LoadedRun {
+  const path = showPath(loaded.path);
+  const policies: Record<string, Policy> = {};
+  for (const side of sides) {
+    const p = loaded.policies[side];
+    if (!p) throw new UsageError(`${path}: the checkpoint has no "${side}" policy to play (it has ${Object.keys(loaded.policies).join(', ') || 'none'})`);
+    policies[side] = new Policy(p.spec as PolicySpec, { model: p.model });
+  }
   const t = loaded.trainer as { config?: unknown; summary?: unknown } | null;
   let config: TrainConfig | null = null;
   try {
@@ -248,73 +243,63 @@ function toRun(loaded: LoadedCheckpoint): LoadedRun {
   } catch {
     config = null;
   }
-  const summary = t && typeof t.summary === 'object' && t.summary !== null ? (t.summary as Record<string, number>) : {};
-  return {
-    path: showPath(loaded.path),
-    label: checkpointLabel(loaded.path),
-    loaded,
-    policies: { user: policy(u), goal: policy(g) },
-    config,
-    summary,
-  };
+  const summary = t && isObject(t.summary) ? (t.summary as Record<string, number>) : {};
+  return { path, label: checkpointLabel(loaded.path), loaded, policies, config, summary };
 }
 
-function moduleLabel(m: AgentModule, rounds: number): Player {
+function modulePlayer(m: AgentModule, rounds: number): Player {
   const how = m.batched ? 'batched' : m.perAgent ? 'one instance per agent' : 'one shared instance';
-  const label = m.name;
-  return { label, kind: 'agent', source: `your agent: ${m.path} (${m.exportName} export, ${m.kind}, ${how})`, cheatingReference: false, actor: () => moduleActor(m, label, rounds) };
+  return { label: m.name, kind: 'agent', source: `your agent: ${m.path} (${m.exportName} export, ${m.kind}, ${how})`, cheatingReference: false, actor: () => moduleActor(m, m.name, rounds) };
 }
 
 const playerJson = (p: Player): PlayerJson => ({ label: p.label, kind: p.kind, source: p.source, cheatingReference: p.cheatingReference });
 
-/** The exploitability figures train stored in a checkpoint's trainer summary, or null. */
-function storedExploitability(summary: Record<string, number>): Record<string, number> | null {
-  const keys = Object.keys(summary).filter((k) => /^exploitability|^nashConv/.test(k) && typeof summary[k] === 'number');
-  return keys.length ? Object.fromEntries(keys.map((k) => [k, summary[k]])) : null;
-}
+const cellText = (s: ReturnType<typeof statJson> | undefined): string => (s === undefined ? 'n/a' : `${s.mean === null ? 'n/a' : num(s.mean, 3)} ± ${s.ci95 === null ? 'n/a' : num(s.ci95, 3)}`);
 
-const cellText = (s: ReturnType<typeof statJson>): string => `${s.mean === null ? 'n/a' : num(s.mean, 3)} ± ${s.ci95 === null ? 'n/a' : num(s.ci95, 3)}`;
-
-function printTables(io: CliIO, j: EvalJson, users: Player[], goals: Player[], cells: { user: Player; goal: Player; r: MatchupResult }[]): void {
-  const opts = Object.entries(j.envOptions).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-  io.out(`${j.env}: cross-play, ${j.episodes} episode${j.episodes === 1 ? '' : 's'} x ${j.numEnvs} copies per pairing (seed ${j.seed}), ${j.rounds} rounds each; backend ${j.backend}`);
+function printTables(io: CliIO, g: GameDescriptor, j: EvalJson, players: Record<string, Player[]>): void {
+  const words = g.words ?? {};
+  const opts = Object.entries(j.envOptions).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`).join(', ');
+  io.out(`${j.env}: cross-play, ${j.episodes} episode${j.episodes === 1 ? '' : 's'} x ${j.numEnvs} copies per matchup (seed ${j.seed}), ${j.rounds} rounds each; backend ${j.backend}`);
   io.out(`options: ${opts}`);
-  io.out('');
-  const legend = (title: string, ps: Player[]) => {
-    io.out(`${title}:`);
-    table(ps.map((p) => [`  ${p.label}`, p.kind, p.source])).forEach((l) => io.out(l));
-  };
-  legend('user-side players (rows)', users);
-  legend('goal-side players (columns)', goals);
-
-  const at = new Map(cells.map((c) => [`${c.user.label}\u0000${c.goal.label}`, c.r]));
-  const block = (title: string, pick: (r: MatchupResult) => Stat) => {
+  const two = j.sides.length === 2;
+  for (const [i, side] of j.sides.entries()) {
     io.out('');
-    io.out(title);
-    const rows = [['users \\ goals', ...goals.map((g) => g.label)]];
-    for (const u of users) rows.push([u.label, ...goals.map((g) => cellText(statJson(pick(at.get(`${u.label}\u0000${g.label}`)!))))]);
-    table(rows, [false, ...goals.map(() => true)]).forEach((l) => io.out(l));
-  };
-  block('user regret per round, mean ± 95% CI (lower is better for the users)', (r) => r.regret);
-  block('goal utility per goal per round: visibility net of generation cost, mean ± 95% CI (higher is better for the goals)', (r) => r.goalUtility);
-  block('user welfare per round: true relevance of all selections, mean ± 95% CI (higher is better for the users)', (r) => r.welfare);
+    io.out(`${side}-side players${two ? (i === 0 ? ' (columns)' : ' (rows)') : ''}:`);
+    table(players[side].map((p) => [`  ${p.label}`, p.kind, p.source])).forEach((l) => io.out(l));
+  }
+  // Figures: each side's reward, then the game's headline round metrics.
+  const figures: { title: string; pick: (m: EvalJson['matchups'][number]) => ReturnType<typeof statJson> | undefined }[] = [
+    ...j.sides.map((side) => ({ title: `${metricLabel(words, `${side}Reward`)}, mean ± 95% CI (higher is better for the ${side} side)`, pick: (m: EvalJson['matchups'][number]) => m.reward[side] })),
+    ...(words.headline ?? []).map((metric) => {
+      const better = words.better?.[metric];
+      return { title: `${metricLabel(words, metric)}, mean ± 95% CI${better ? ` (${better} is better)` : ''}`, pick: (m: EvalJson['matchups'][number]) => m.metrics[metric] };
+    }),
+  ];
+  if (two) {
+    const [cols, rowsSide] = j.sides;
+    const at = new Map(j.matchups.map((m) => [`${m.players[rowsSide]}\u0000${m.players[cols]}`, m]));
+    for (const f of figures) {
+      io.out('');
+      io.out(f.title);
+      const rows = [[`${rowsSide} \\ ${cols}`, ...players[cols].map((p) => p.label)]];
+      for (const r of players[rowsSide]) rows.push([r.label, ...players[cols].map((c) => cellText(f.pick(at.get(`${r.label}\u0000${c.label}`)!)))]);
+      table(rows, [false, ...players[cols].map(() => true)]).forEach((l) => io.out(l));
+    }
+  } else {
+    io.out('');
+    io.out('each cell: mean ± 95% CI over episodes');
+    const head = [...j.sides, ...figures.map((f) => f.title.replace(/, mean ± 95% CI.*$/, ''))];
+    const rows = j.matchups.map((m) => [...j.sides.map((s) => m.players[s]), ...figures.map((f) => cellText(f.pick(m)))]);
+    table([head, ...rows], head.map((_, i) => i >= j.sides.length)).forEach((l) => io.out(l));
+  }
   for (const n of j.notes) {
     io.out('');
     io.out(n);
   }
-
   io.out('');
   io.out('exploitability:');
   for (const x of j.exploitability) {
-    if (x.stored) {
-      const s = x.stored;
-      const pm = (g: string, c: string) => (s[g] === undefined ? 'n/a' : `${num(s[g])}${s[c] === undefined ? '' : ` ± ${num(s[c])}`}`);
-      io.out(
-        `  ${x.label}: stored by train, LOWER BOUND (${s.exploitabilityIterations ?? '?'} best-response iterations per side): users ${pm('exploitabilityUserGain', 'exploitabilityUserCi95')}, goals ${pm('exploitabilityGoalGain', 'exploitabilityGoalCi95')}, NashConv ≥ ${s.nashConvLowerBound === undefined ? 'n/a' : num(s.nashConvLowerBound)}`,
-      );
-      const other = Object.keys(s).filter((k) => !/^exploitability(User|Goal)(Gain|Ci95)$|^exploitabilityIterations$|^nashConvLowerBound$/.test(k));
-      if (other.length) io.out(`    also stored: ${other.map((k) => `${k} ${num(s[k])}`).join(', ')}`);
-    }
+    if (x.stored) storedExploitabilityLines(x.label, x.stored, j.sides).forEach((l) => io.out(l));
     if (x.lowerBound) exploitabilityLines(`  ${x.label}, computed now`, x.lowerBound).forEach((l) => io.out(l));
     if (!x.stored && !x.lowerBound) io.out(`  ${x.label}: none stored (train --exploitability N stores one); compute one with --exploitability N`);
   }

@@ -29,11 +29,7 @@ export function ci(s: Stat, digits = 4): string {
   return `± ${num(s.ci95, digits)}`;
 }
 
-/** A Stat for JSON: NaN becomes null. */
-export function statJson(s: Stat): { mean: number | null; ci95: number | null; n: number } {
-  const f = (x: number) => (Number.isFinite(x) ? x : null);
-  return { mean: f(s.mean), ci95: f(s.ci95), n: s.n };
-}
+export { statJson } from '../training/stats.js';
 
 /**
  * `line` fitted to `width` columns: broken at spaces, never inside a word (a path longer

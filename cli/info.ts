@@ -3,14 +3,14 @@ import { OptionError } from '../envs/core/errors.js';
 import type { OptionSpec } from '../envs/core/options.js';
 import { registeredIds, spec as envSpec } from '../envs/registry.js';
 import { trainSchema } from '../training/self-play/config.js';
-import { commandHelp, parseCommandArgs } from './args.js';
+import { parseCommandArgs } from './args.js';
 import { infoSpec } from './info-spec.js';
 import { EXIT, UsageError } from './errors.js';
 import { formatCount } from '../training/metrics/sinks/progress.js';
 import { num, table } from './format.js';
 import type { CliIO } from './io.js';
 import { checkEnvOptions, checkTrainerState } from '../training/checkpoint-check.js';
-import { checkpointUsage } from './train.js';
+import { checkpointUsage } from './checkpoint-usage.js';
 import { checkpointPath, showPath } from './run-folder.js';
 
 /** What `info --json` prints. */
@@ -95,10 +95,6 @@ export function infoJson(manifest: Manifest, summary: CheckpointSummary): InfoJs
 /** `buddy-gym info`: resolves to the exit code. */
 export function infoCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
   const { values, positionals } = parseCommandArgs(infoSpec, argv);
-  if (values.help) {
-    commandHelp(infoSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
   if (positionals.length === 0) throw new UsageError('which checkpoint? give a checkpoint folder: buddy-gym info runs/<run>/checkpoints/best');
   if (positionals.length > 1) throw new UsageError(`expected one checkpoint folder, got ${positionals.length}: ${positionals.join(' ')}`);
   const verified = readManifest(checkpointPath(positionals[0], io.err)).then((r) => {

@@ -1,10 +1,11 @@
 import { describeOptions, registeredIds } from '../envs/registry.js';
-import { HELP_FLAG, commandHelp, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
-import { assertEnvId } from './env-options.js';
+import { HELP_FLAG, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
+import { gameOf } from './env-args.js';
 import { EXIT, UsageError } from './errors.js';
 import { envInfo, envTableMarkdown, optionRows, optionsTableMarkdown, rolesText } from './env-info.js';
 import { table } from './format.js';
 import type { CliIO } from './io.js';
+import { exampleGame } from './game-help.js';
 
 export const listSpec: CommandSpec = {
   name: 'list',
@@ -21,21 +22,18 @@ export const listSpec: CommandSpec = {
     { name: 'markdown', type: 'boolean', doc: 'print a markdown table (as in the README) instead' },
     HELP_FLAG,
   ],
-  examples: ['buddy-gym list', 'buddy-gym list attention-market-v0'],
+  get examples() {
+    return ['buddy-gym list', `buddy-gym list ${exampleGame()}`];
+  },
 };
 
 function knownId(id: string): string {
-  assertEnvId(id);
-  return id;
+  return gameOf(id).env.id;
 }
 
 /** `buddy-gym list`: returns the exit code. */
 export function listCommand(argv: readonly string[], io: CliIO): number {
   const { values, positionals } = parseCommandArgs(listSpec, argv);
-  if (values.help) {
-    commandHelp(listSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
   const flagId = stringFlag(values, 'options');
   if (positionals.length > 1) throw new UsageError(`expected at most one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   if (flagId !== undefined && positionals.length > 0) throw new UsageError(`give the env id either as --options <id> or as \`list <id>\`, not both`);

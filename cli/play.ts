@@ -1,72 +1,161 @@
-import type { Agent } from '../agents/agent.js';
-import { ATTENTION_MARKET_ID } from '../games/attention-market/options.js';
-import type { AgentId, ParallelEnv } from '../envs/core/env.js';
-import { OptionError } from '../envs/core/errors.js';
-import { didYouMean } from '../envs/core/suggest.js';
-import { make, spec } from '../envs/registry.js';
-import { marketReport, type MarketReport } from '../games/attention-market/report.js';
-import { playEpisodes, roleOf } from '../training/play.js';
-import type { Stat } from '../training/stats.js';
-import { commandHelp, intFlag, parseCommandArgs, stringFlag } from './args.js';
-import { GOAL_AGENTS, USER_AGENTS, names, type Baseline } from '../games/attention-market/cli-baselines.js';
-import { playSpec } from './play-spec.js';
-import { loadAgentModules, type AgentModule } from './agent-module.js';
-import { genericPlay } from './play-generic.js';
-import { assertEnvId, parseEnvOptions } from './env-options.js';
-import { EXIT, UsageError } from './errors.js';
-import { ci, num, statJson, table } from './format.js';
-import type { CliIO } from './io.js';
-
-const ORACLE_NOTE =
-  'NOTE: "oracle" users are the CHEATING REFERENCE: they read the hidden true preferences θ, which no User Buddy can see. They are the yardstick, not a baseline to beat.';
-
-/** One entry of an agent mix: `count` agents of `type`. */
-export interface MixEntry {
-  readonly type: string;
-  readonly count: number;
-}
-
 /**
- * Parses "honest" (all `total` agents) or "exaggerate:4,honest:4" (counts summing to
- * `total`) against the allowed agent names; throws a UsageError naming the flag.
+ * `buddy-gym play <id>`: K samples of B seeded episodes of any game, each side played by
+ * baselines (a mix per side: --side SIDE=SPEC, or --goals/--users, the old spellings) or by
+ * your own module (--agent SIDE=PATH); each side's reward and every round metric as a mean
+ * with its 95% CI, and the game's own figures where its descriptor has a play report.
  */
-export function parseMix(flag: string, text: string, allowed: Readonly<Record<string, Baseline>>, total: number, roleWord: string): MixEntry[] {
-  const parts = text.split(',').map((p) => p.trim());
-  const out: MixEntry[] = [];
-  for (const part of parts) {
-    const m = /^([A-Za-z][\w-]*)(?::(.*))?$/.exec(part);
-    if (!m) throw new UsageError(`--${flag}: cannot read ${JSON.stringify(part)}; give an agent name (${names(allowed)}) or a mix like ${Object.keys(allowed)[0]}:${total}`);
-    const [, type, countText] = m;
-    if (!Object.hasOwn(allowed, type)) throw new UsageError(`--${flag}: unknown ${roleWord} agent ${JSON.stringify(type)}${didYouMean(type, Object.keys(allowed))}; the ${roleWord} agents are ${names(allowed)}`);
-    if (out.some((e) => e.type === type)) throw new UsageError(`--${flag}: ${JSON.stringify(type)} appears twice in ${JSON.stringify(text)}`);
-    let count: number;
-    if (countText === undefined) {
-      if (parts.length > 1) throw new UsageError(`--${flag}: give a count for each agent of a mix, like ${type}:1 (in ${JSON.stringify(text)})`);
-      count = total;
-    } else {
-      count = /^\d+$/.test(countText) ? Number(countText) : NaN;
-      if (!Number.isSafeInteger(count) || count < 1) throw new UsageError(`--${flag}: the count of ${JSON.stringify(type)} must be a positive integer, got ${JSON.stringify(countText)}`);
-    }
-    out.push({ type, count });
-  }
-  const sum = out.reduce((s, e) => s + e.count, 0);
-  if (sum !== total) {
-    throw new UsageError(`--${flag}: the counts in ${JSON.stringify(text)} add up to ${sum}, but the env has ${total} ${roleWord} agents (change the counts, or the env's size with --option)`);
-  }
-  return out;
+import type { Agent } from '../agents/agent.js';
+import type { AgentId } from '../envs/core/env.js';
+import { agentId } from '../envs/core/kernel-env.js';
+import type { GameDescriptor, PlayGroup } from '../training/game/descriptor.js';
+import { playEpisodes, type EpisodeSummary } from '../training/play.js';
+import { metricLabel, summaryMetrics } from '../training/profiles/metric-words.js';
+import { statJson, summarise, type Stat } from '../training/stats.js';
+import { loadAgentModules, type AgentModule } from './agent-module.js';
+import { intFlag, parseCommandArgs, type FlagValues } from './args.js';
+import { envOptionsArgs, gameFromPositionals } from './env-args.js';
+import { EXIT, UsageError } from './errors.js';
+import { num, table } from './format.js';
+import type { CliIO } from './io.js';
+import { lineups, type Lineup } from './lineups.js';
+import { playSpec } from './play-spec.js';
+
+/** What `play --json` prints. */
+export interface PlaySummaryJson {
+  env: string;
+  /** Every option, as parsed (defaults filled in). */
+  options: Record<string, unknown>;
+  /** Samples, each the mean of `numEnvs` episodes. */
+  episodes: number;
+  seed: number;
+  numEnvs: number;
+  rounds: number;
+  /** Who played each side: the mix as given, or the module's name. */
+  players: Record<string, string>;
+  groups: Record<string, { type: string; count: number; agent: string; ids: string[]; cheatingReference: boolean }[]>;
+  /** Mean reward per agent per round, by side. */
+  reward: Record<string, ReturnType<typeof statJson>>;
+  /** The same per group of a side (a mix has one group per baseline). */
+  rewardByGroup: Record<string, Record<string, ReturnType<typeof statJson>>>;
+  /** Every round metric, averaged over rounds. */
+  metrics: Record<string, ReturnType<typeof statJson>>;
+  notes: string[];
+  /** The game's own figures (its descriptor's play report), when it has one. */
+  [gameFigures: string]: unknown;
 }
 
-interface Group {
-  readonly type: string;
-  readonly ids: AgentId[];
+/** `buddy-gym play`: the exit code, or a promise of it when an --agent module must be loaded. */
+export function playCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
+  const { values, positionals } = parseCommandArgs(playSpec, argv);
+  const g = gameFromPositionals(positionals, 'play');
+  const modules = (values.agent as string[] | undefined) ?? [];
+  if (modules.length === 0) return play(g, values, [], io);
+  return loadAgentModules(modules).then((ms) => play(g, values, ms, io));
+}
+
+interface Group extends PlayGroup {
   readonly agentName: string;
-  readonly cheats: boolean;
 }
 
-function assign(mix: readonly MixEntry[], ids: readonly AgentId[], catalogue: Readonly<Record<string, Baseline>>, agents: Map<AgentId, Agent>): Group[] {
-  const groups: Group[] = [];
+function play(g: GameDescriptor, values: FlagValues, modules: readonly AgentModule[], io: CliIO): number {
+  const episodes = intFlag(values, 'episodes', 10, 1, 1_000_000);
+  const numEnvs = intFlag(values, 'num-envs', 1, 1, 4096);
+  if (episodes * numEnvs > 10_000_000) throw new UsageError(`--episodes × --num-envs is ${episodes * numEnvs} episodes; play at most 10000000`);
+  const seed = intFlag(values, 'seed', 0, 0, Number.MAX_SAFE_INTEGER - 20_000_000);
+  const { given, options } = envOptionsArgs(g, values);
+  const roles = g.roles(options);
+  const counts = Object.fromEntries(roles.map((r) => [r.name, r.count]));
+  const chosen = lineups(values, g, counts, modules, { ...g.reference, ...g.playDefaults });
+
+  // One agent object per agent id: a baseline makes one per agent, a module class too.
+  const agents = new Map<AgentId, Agent>();
+  const groups: Record<string, Group[]> = {};
+  for (const role of roles) {
+    const ids = Array.from({ length: role.count }, (_, i) => agentId(role.name, i));
+    groups[role.name] = assign(chosen[role.name], ids, g.baselines[role.name] ?? {}, agents);
+  }
+  const env = g.env.createEnv(options);
+  let run;
+  try {
+    run = playEpisodes(env, { agents: (id) => agents.get(id)!, episodes: episodes * numEnvs, seed });
+  } finally {
+    env.close();
+  }
+  const eps = run.episodes;
+  const rounds = eps[0].rounds;
+  // Sample k is the mean of episodes k·B .. k·B + B − 1 (seeds S + k·B + b, as a VecEnv of B copies seeds them).
+  const samples = (f: (e: EpisodeSummary) => number): Stat => {
+    const out: number[] = [];
+    for (let k = 0; k < episodes; k++) {
+      let s = 0;
+      for (let b = 0; b < numEnvs; b++) s += f(eps[k * numEnvs + b]);
+      out.push(s / numEnvs);
+    }
+    return summarise(out);
+  };
+  const perRound = (ids: readonly string[]) => (e: EpisodeSummary) => ids.reduce((s, id) => s + e.returns[id], 0) / ids.length / e.rounds;
+  const words = g.words ?? {};
+  const metricNames = summaryMetrics(words, Object.keys(eps[0].metrics));
+  const reportOf = g.playReport?.(run, groups, options);
+  const notes = Object.values(groups).flat().some((x) => x.cheats)
+    ? ['NOTE: a cheating reference plays (marked *): it reads hidden state no agent of its side can see; a yardstick, not a baseline to beat.']
+    : [];
+
+  const json: PlaySummaryJson = {
+    env: g.env.id,
+    options: { ...(options as Record<string, unknown>) },
+    episodes,
+    seed,
+    numEnvs,
+    rounds,
+    players: Object.fromEntries(roles.map((r) => [r.name, describe(chosen[r.name])])),
+    groups: Object.fromEntries(
+      Object.entries(groups).map(([side, gs]) => [side, gs.map((x) => ({ type: x.type, count: x.ids.length, agent: x.agentName, ids: [...x.ids], cheatingReference: x.cheats }))]),
+    ),
+    reward: Object.fromEntries(roles.map((r) => [r.name, statJson(samples(perRound(groups[r.name].flatMap((x) => x.ids))))])),
+    rewardByGroup: Object.fromEntries(roles.map((r) => [r.name, Object.fromEntries(groups[r.name].map((x) => [x.type, statJson(samples(perRound(x.ids)))]))])),
+    metrics: Object.fromEntries(Object.keys(eps[0].metrics).map((m) => [m, statJson(samples((e) => e.metrics[m]))])),
+    notes,
+    ...reportOf?.json,
+  };
+  if (values.json) {
+    io.out(JSON.stringify(json, null, 2));
+    return EXIT.ok;
+  }
+  const seeds = episodes * numEnvs === 1 ? `seed ${seed}` : `seeds ${seed}..${seed + episodes * numEnvs - 1}`;
+  const what = numEnvs === 1 ? `${episodes} episode${episodes === 1 ? '' : 's'}` : `${episodes} samples x ${numEnvs} episodes`;
+  io.out(`${g.env.id}: ${what} (${seeds}), ${rounds} rounds each`);
+  const givenText = Object.entries(given).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
+  io.out(`options: ${givenText.length ? `${givenText.join(', ')}, others default` : 'defaults'}`);
+  for (const role of roles) io.out(`${role.name}: ${groups[role.name].map((x) => `${x.ids.length} x ${x.type}${x.cheats ? '*' : ''}${x.agentName !== x.type ? ` [${x.agentName}]` : ''}`).join(', ')}`);
+  for (const n of notes) io.out(n);
+  io.out('');
+  const ci = (s: ReturnType<typeof statJson>) => (s.ci95 === null ? '± n/a' : `± ${num(s.ci95)}`);
+  const rows: string[][] = [['figure', 'mean', '95% CI']];
+  for (const role of roles) {
+    rows.push([`${role.name} reward per agent per round`, num(json.reward[role.name].mean ?? NaN), ci(json.reward[role.name])]);
+    if (groups[role.name].length > 1) for (const x of groups[role.name]) rows.push([`  ${x.type} (${x.ids.length})`, num(json.rewardByGroup[role.name][x.type].mean ?? NaN), ci(json.rewardByGroup[role.name][x.type])]);
+  }
+  // A game's own report replaces the plain list of round metrics (it names them in its words).
+  if (reportOf) for (const r of reportOf.rows) rows.push([r.label, num(r.mean), r.ci95 === null ? '± n/a' : `± ${num(r.ci95)}`]);
+  else for (const m of metricNames) rows.push([metricLabel(words, m), num(json.metrics[m].mean ?? NaN), ci(json.metrics[m])]);
+  table(rows, [false, true, false]).forEach((l) => io.out(l));
+  return EXIT.ok;
+}
+
+function describe(l: Lineup): string {
+  return l.kind === 'mix' ? l.text : `${l.module.name} (${l.module.path})`;
+}
+
+function assign(l: Lineup, ids: readonly string[], catalogue: GameDescriptor['baselines'][string], agents: Map<AgentId, Agent>): Group[] {
+  if (l.kind === 'module') {
+    const shared = l.module.perAgent ? null : l.module.make();
+    for (const id of ids) agents.set(id, shared ?? l.module.make());
+    return [{ type: l.module.name, ids: [...ids], agentName: l.module.name, cheats: false }];
+  }
+  const out: Group[] = [];
   let next = 0;
-  for (const { type, count } of mix) {
+  for (const { type, count } of l.entries) {
     const members = ids.slice(next, next + count);
     next += count;
     let agentName = type;
@@ -75,223 +164,7 @@ function assign(mix: readonly MixEntry[], ids: readonly AgentId[], catalogue: Re
       agentName = agent.name;
       agents.set(id, agent);
     }
-    groups.push({ type, ids: members, agentName, cheats: catalogue[type].cheats === true });
+    out.push({ type, ids: members, agentName, cheats: catalogue[type].cheats === true });
   }
-  return groups;
-}
-
-/** Every agent of a role played by a user's module (a class: one instance per agent). */
-function assignModule(m: AgentModule, ids: readonly AgentId[], agents: Map<AgentId, Agent>): Group[] {
-  for (const id of ids) agents.set(id, m.make());
-  return [{ type: m.name, ids: [...ids], agentName: m.name, cheats: false }];
-}
-
-/** The summary `play --json` prints. */
-export interface PlaySummaryJson {
-  env: string;
-  options: Record<string, unknown>;
-  episodes: number;
-  seed: number;
-  rounds: number;
-  goals: { type: string; count: number; agent: string; ids: AgentId[] }[];
-  users: { type: string; count: number; agent: string; ids: AgentId[]; cheatingReference: boolean }[];
-  notes: string[];
-  metrics: Record<string, ReturnType<typeof statJson>>;
-  byGoalType: Record<string, Record<string, ReturnType<typeof statJson> | number>>;
-  byUserType: Record<string, Record<string, ReturnType<typeof statJson> | number>>;
-}
-
-/** `buddy-gym play`: returns the exit code (a promise of it when an --agent module must be loaded). */
-export function playCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
-  const { values, positionals } = parseCommandArgs(playSpec, argv);
-  if (values.help) {
-    commandHelp(playSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
-  if (positionals.length === 0) throw new UsageError(`which env? give an env id: buddy-gym play ${ATTENTION_MARKET_ID} ...`);
-  if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
-  const id = positionals[0];
-  assertEnvId(id);
-  if (id !== ATTENTION_MARKET_ID) {
-    for (const f of ['goals', 'users', 'agent']) if (values[f] !== undefined) throw new UsageError(`--${f} is for ${ATTENTION_MARKET_ID}; for ${id} choose agents with --side SIDE=AGENT`);
-    genericPlay(
-      {
-        id,
-        options: parseEnvOptions(id, (values.option as string[] | undefined) ?? []),
-        preset: stringFlag(values, 'preset'),
-        sides: (values.side as string[] | undefined) ?? [],
-        episodes: intFlag(values, 'episodes', 10, 1, 1_000_000),
-        seed: intFlag(values, 'seed', 0, 0, Number.MAX_SAFE_INTEGER - 1_000_000),
-        numEnvs: intFlag(values, 'num-envs', 16, 1, 4096),
-        json: values.json === true,
-      },
-      io,
-    );
-    return EXIT.ok;
-  }
-  for (const f of ['side', 'preset', 'num-envs']) if (values[f] !== undefined) throw new UsageError(`--${f} is for the other games; ${ATTENTION_MARKET_ID} takes --goals, --users and --agent`);
-
-  const episodes = intFlag(values, 'episodes', 10, 1, 1_000_000);
-  const seed = intFlag(values, 'seed', 0, 0, Number.MAX_SAFE_INTEGER - 1_000_000);
-  const optionPairs = (values.option as string[] | undefined) ?? [];
-  const options = parseEnvOptions(id, optionPairs);
-  const agentFlags = (values.agent as string[] | undefined) ?? [];
-  if (agentFlags.length === 0) return play(id, values, options, episodes, seed, [], io);
-  return loadAgentModules(agentFlags).then((modules) => play(id, values, options, episodes, seed, modules, io));
-}
-
-function play(
-  id: string,
-  values: ReturnType<typeof parseCommandArgs>['values'],
-  options: Record<string, unknown>,
-  episodes: number,
-  seed: number,
-  modules: readonly AgentModule[],
-  io: CliIO,
-): number {
-  const custom: Partial<Record<'users' | 'goals', AgentModule>> = {};
-  for (const m of modules) {
-    if (custom[m.role]) throw new UsageError(`--agent: give one module for the ${m.role}, got ${custom[m.role]!.path} and ${m.path}`);
-    if (stringFlag(values, m.role) !== undefined) throw new UsageError(`give --${m.role} or --agent ${m.role}=PATH, not both`);
-    custom[m.role] = m;
-  }
-  let env: ParallelEnv;
-  try {
-    env = make(id, options);
-  } catch (e) {
-    if (e instanceof OptionError) throw new UsageError(`--option: ${e.message}`);
-    throw e;
-  }
-  try {
-    const goalIds = env.possibleAgents.filter((a) => roleOf(a) === 'goal');
-    const userIds = env.possibleAgents.filter((a) => roleOf(a) === 'user');
-    const agents = new Map<AgentId, Agent>();
-    const goals = custom.goals
-      ? assignModule(custom.goals, goalIds, agents)
-      : assign(parseMix('goals', stringFlag(values, 'goals') ?? 'honest', GOAL_AGENTS, goalIds.length, 'goal'), goalIds, GOAL_AGENTS, agents);
-    const users = custom.users
-      ? assignModule(custom.users, userIds, agents)
-      : assign(parseMix('users', stringFlag(values, 'users') ?? 'greedy', USER_AGENTS, userIds.length, 'user'), userIds, USER_AGENTS, agents);
-
-    const run = playEpisodes(env, { agents: (agent) => agents.get(agent)!, episodes, seed });
-    const report = marketReport(run, {
-      goals: Object.fromEntries(goals.map((g) => [g.type, g.ids])),
-      users: Object.fromEntries(users.map((u) => [u.type, u.ids])),
-    });
-    const parsed = spec(id).parseOptions(options) as Record<string, unknown>;
-    const fullOptions = Object.fromEntries(Object.keys(spec(id).optionSchema).map((k) => [k, parsed[k]]));
-    const notes = users.some((u) => u.cheats) ? [ORACLE_NOTE] : [];
-    if (values.json) {
-      io.out(JSON.stringify(summaryJson(id, fullOptions, episodes, seed, goals, users, notes, report), null, 2));
-    } else {
-      printSummary(io, id, options, fullOptions, episodes, seed, goals, users, notes, report);
-    }
-    return EXIT.ok;
-  } finally {
-    env.close();
-  }
-}
-
-function summaryJson(
-  id: string,
-  options: Record<string, unknown>,
-  episodes: number,
-  seed: number,
-  goals: Group[],
-  users: Group[],
-  notes: string[],
-  r: MarketReport,
-): PlaySummaryJson {
-  const G = goals.reduce((s, g) => s + g.ids.length, 0);
-  return {
-    env: id,
-    options,
-    episodes,
-    seed,
-    rounds: options.rounds as number,
-    goals: goals.map((g) => ({ type: g.type, count: g.ids.length, agent: g.agentName, ids: g.ids })),
-    users: users.map((u) => ({ type: u.type, count: u.ids.length, agent: u.agentName, ids: u.ids, cheatingReference: u.cheats })),
-    notes,
-    metrics: {
-      meanRegret: statJson(r.meanRegret),
-      meanNormalizedRegret: statJson(r.meanNormalizedRegret),
-      welfare: statJson(r.welfare),
-      topGoalVisibilityShare: statJson(r.topGoalVisibilityShare),
-      generationCost: statJson(r.generationCost),
-      honesty: statJson(r.honesty),
-      estimateError: statJson(r.estimateError),
-      finalEstimateError: statJson(r.finalEstimateError),
-    },
-    byGoalType: Object.fromEntries(
-      Object.entries(r.goals).map(([t, g]) => [
-        t,
-        {
-          count: g.count,
-          fairShare: g.count / G,
-          visibilityShare: statJson(g.visibilityShare),
-          generationCost: statJson(g.generationCost),
-          honesty: statJson(g.honesty),
-          return: statJson(g.return),
-        },
-      ]),
-    ),
-    byUserType: Object.fromEntries(
-      Object.entries(r.users).map(([t, u]) => [
-        t,
-        {
-          count: u.count,
-          regret: statJson(u.regret),
-          normalizedRegret: statJson(u.normalizedRegret),
-          welfare: statJson(u.welfare),
-          estimateError: statJson(u.estimateError),
-          return: statJson(u.return),
-        },
-      ]),
-    ),
-  };
-}
-
-function printSummary(
-  io: CliIO,
-  id: string,
-  given: Record<string, unknown>,
-  options: Record<string, unknown>,
-  episodes: number,
-  seed: number,
-  goals: Group[],
-  users: Group[],
-  notes: string[],
-  r: MarketReport,
-): void {
-  const G = goals.reduce((s, g) => s + g.ids.length, 0);
-  const seeds = episodes === 1 ? `seed ${seed}` : `seeds ${seed}..${seed + episodes - 1}`;
-  io.out(`${id}: ${episodes} episode${episodes === 1 ? '' : 's'} (${seeds}), ${options.rounds} rounds each`);
-  const givenText = Object.keys(given).length ? `${Object.entries(given).map(([k, v]) => `${k}=${String(v)}`).join(', ')}, others default` : 'defaults';
-  io.out(`options: ${givenText} (goals=${options.goals}, users=${options.users}, slots=${options.slots}, dim=${options.dim})`);
-  const who = (gs: Group[]) => gs.map((g) => `${g.ids.length} x ${g.type}${g.agentName !== g.type ? ` [${g.agentName}]` : ''}`).join(', ');
-  io.out(`goals: ${who(goals)}`);
-  io.out(`users: ${who(users)}`);
-  for (const n of notes) io.out(n);
-  io.out('');
-
-  const rows: string[][] = [['metric', 'mean', '95% CI']];
-  const row = (label: string, s: Stat) => rows.push([label, num(s.mean), ci(s)]);
-  row('user regret per round (mean over users)', r.meanRegret);
-  if (users.length > 1) for (const u of users) row(`  ${u.type} users (${u.ids.length})${u.cheats ? ' [cheating reference]' : ''}`, r.users[u.type].regret);
-  row('normalised regret (0 best set, 1 worst)', r.meanNormalizedRegret);
-  if (users.length > 1) for (const u of users) row(`  ${u.type} users (${u.ids.length})`, r.users[u.type].normalizedRegret);
-  row('user welfare per round (sum of true relevance)', r.welfare);
-  row(`visibility share of the most-visible goal (fair ${num(1 / G, 3)})`, r.topGoalVisibilityShare);
-  if (goals.length > 1) {
-    for (const g of goals) row(`visibility share of ${g.type} goals (${g.ids.length}, fair ${num(g.ids.length / G, 3)})`, r.goals[g.type].visibilityShare);
-  }
-  row('generation cost per goal per round', r.generationCost);
-  if (goals.length > 1) for (const g of goals) row(`  ${g.type} goals`, r.goals[g.type].generationCost);
-  row('honesty: |e - g| per creation (0 = honest)', r.honesty);
-  if (goals.length > 1) for (const g of goals) row(`  ${g.type} goals`, r.goals[g.type].honesty);
-  row('estimate error |q/|q| - theta|, mean over rounds', r.estimateError);
-  row('estimate error after the last round', r.finalEstimateError);
-  for (const g of goals) row(`goal return per episode (${g.type}, per goal)`, r.goals[g.type].return);
-  for (const u of users) row(`user return per episode (${u.type}, per user)`, r.users[u.type].return);
-  table(rows, [false, true, false]).forEach((l) => io.out(l));
+  return out;
 }

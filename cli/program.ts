@@ -30,30 +30,43 @@ export type ExitCode = number | Promise<number>;
 export interface Command {
   readonly spec: CommandSpec;
   run(argv: readonly string[], io: CliIO): ExitCode;
+  /** The whole spec, for a command whose flags and help need heavy modules (`spec` then holds its name and summary). */
+  fullSpec?(): Promise<CommandSpec>;
 }
 
 type Run = Command['run'];
 
 /**
  * A command whose code needs TensorFlow.js (seconds to import): its flags are checked and its
- * --help printed from the spec alone, and only a real run imports the module.
+ * --help printed from the spec alone (by runCli), and only a real run loads the games'
+ * training parts and imports the module.
  */
 function lazy(spec: CommandSpec, load: () => Promise<Run>): Command {
-  return {
-    spec,
-    run(argv, io) {
-      if (parseCommandArgs(spec, argv).values.help) {
-        commandHelp(spec).forEach((l) => io.out(l));
-        return EXIT.ok;
-      }
-      return loadGames().then(load).then((run) => run(argv, io));
-    },
-  };
+  return { spec, run: (argv, io) => loadGames().then(load).then((run) => run(argv, io)) };
 }
 
 /** A command whose very spec needs heavy modules: its name and summary here, the rest loaded on use. */
 function loadedWhole(name: string, summary: string, load: () => Promise<{ spec: CommandSpec; run: Run }>): Command {
-  return { spec: { name, summary, usage: [], flags: [] }, run: (argv, io) => loadGames().then(load).then((m) => m.run(argv, io)) };
+  const loaded = () => loadGames().then(load);
+  return { spec: { name, summary, usage: [], flags: [] }, run: (argv, io) => loaded().then((m) => m.run(argv, io)), fullSpec: () => loaded().then((m) => m.spec) };
+}
+
+/** `--help` for every command, here once: the flags are checked first, so a mistake is still named. */
+function helpOf(cmd: Command, argv: readonly string[], io: CliIO): ExitCode | null {
+  if (!argv.includes('--help') && !argv.includes('-h')) return null;
+  const print = (spec: CommandSpec): number => {
+    if (!parseCommandArgs(spec, argv).values.help) return -1;
+    commandHelp(spec).forEach((l) => io.out(l));
+    return EXIT.ok;
+  };
+  if (!cmd.fullSpec) {
+    const code = print(cmd.spec);
+    return code < 0 ? null : code;
+  }
+  return cmd.fullSpec().then((spec) => {
+    const code = print(spec);
+    return code < 0 ? cmd.run(argv, io) : code;
+  });
 }
 
 export const COMMANDS: readonly Command[] = [
@@ -151,7 +164,8 @@ export function runCli(argv: readonly string[], io: CliIO): ExitCode {
     prefix = `buddy-gym ${cmd.spec.name}`;
     // Tables and help fit the terminal; what a program reads (JSON, markdown) is never broken.
     const machine = rest.includes('--json') || rest.includes('--markdown');
-    const code = cmd.run(rest, machine ? io : fittedIO(io));
+    const cmdIO = machine ? io : fittedIO(io);
+    const code = helpOf(cmd, rest, cmdIO) ?? cmd.run(rest, cmdIO);
     return typeof code === 'number' ? code : code.catch(report);
   } catch (e) {
     return report(e);

@@ -2,7 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { runDirProblem } from '../training/dashboard/run-data.js';
 import { writeReport } from '../training/dashboard/report.js';
-import { HELP_FLAG, commandHelp, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
+import { registeredIds } from '../envs/registry.js';
+import { game } from '../training/game/registry.js';
+import { HELP_FLAG, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -33,10 +35,6 @@ export const reportSpec: CommandSpec = {
 /** `buddy-gym report`. */
 export function reportCommand(argv: readonly string[], io: CliIO): number {
   const { values, positionals } = parseCommandArgs(reportSpec, argv);
-  if (values.help) {
-    commandHelp(reportSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'which run? give a run folder: buddy-gym report runs/<run>' : `expected one run folder, got ${positionals.length}: ${positionals.join(' ')}`);
   const dir = positionals[0];
   const problem = runDirProblem(dir);
@@ -48,7 +46,8 @@ export function reportCommand(argv: readonly string[], io: CliIO): number {
     if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--out ${out}: the folder ${parent} does not exist`);
     if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a folder; give a file name`);
   }
-  const r = writeReport(dir, { out, png: values.png === true, svg: values.svg === true });
+  const wordsFor = (id: string) => (registeredIds().includes(id) ? game(id).words : undefined);
+  const r = writeReport(dir, { out, png: values.png === true, svg: values.svg === true, wordsFor });
   io.err(`report: ${r.events} events of ${dir}`);
   io.out(r.html);
   for (const p of r.charts) io.out(p);

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { resultRows } from '../training/game/registry.js';
 import { runResults } from '../training/results/runner.js';
-import { HELP_FLAG, commandHelp, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
+import { HELP_FLAG, parseCommandArgs, stringFlag, type CommandSpec } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
-import { backendFlag } from './train.js';
+import { backendFlag } from './backend-flag.js';
 import { selectBackend } from '../agents/backend/index.js';
 
 export const resultsSpec: CommandSpec = {
@@ -46,10 +46,6 @@ function intList(text: string | undefined, flag: string, ok: (n: number) => bool
 
 export async function resultsCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(resultsSpec, argv);
-  if (values.help) {
-    commandHelp(resultsSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
   if (positionals.length) throw new UsageError(`results takes no positional arguments, got ${positionals.join(' ')}`);
   const ids = resultRows().map((r) => r.id);
   const rows = intList(stringFlag(values, 'rows'), 'rows', (n) => ids.includes(n), `a row number (${ids.join(', ')})`);

@@ -9,10 +9,12 @@ import { OptionError } from '../envs/core/errors.js';
 import { AUTORESET_MODES, type AutoresetMode } from '../envs/core/vector-env.js';
 import { registeredIds, spec } from '../envs/registry.js';
 import { listenTcp, serveConnection, Session, VecServed, type ServedEnv } from '../envs/server/index.js';
-import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
-import { parseEnvOptions, withPreset } from './env-options.js';
+import { HELP_FLAG, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
+import { envOptionsArgs, gameOf } from './env-args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
+import { exampleGame } from './game-help.js';
+import { registeredGames } from '../training/game/registry.js';
 import { untilStopped } from './until-stopped.js';
 
 export const serveSpec: CommandSpec = {
@@ -45,11 +47,16 @@ export const serveSpec: CommandSpec = {
     { name: 'baseline', type: 'string', value: '<SIDE=NAME>', multiple: true, doc: "single-agent mode: the baseline playing a side's other agents, repeatable: --baseline goal=honest" },
     HELP_FLAG,
   ],
-  examples: [
-    'buddy-gym serve attention-market-v0 --num-envs 256',
-    'buddy-gym serve trade-market-v0 --preset fisher --port 0',
-    'buddy-gym serve attention-market-v0 --agent user_0 --baseline goal=honest',
-  ],
+  get examples() {
+    const [first, ...rest] = registeredGames();
+    const withPreset = rest.find((g) => Object.keys(g.env.presets ?? {}).length);
+    const [a, b] = first ? Object.keys(first.baselines) : [];
+    return [
+      `buddy-gym serve ${exampleGame()} --num-envs 256`,
+      ...(withPreset ? [`buddy-gym serve ${withPreset.env.id} --preset ${Object.keys(withPreset.env.presets!)[0]} --port 0`] : []),
+      ...(first && b ? [`buddy-gym serve ${first.env.id} --agent ${b}_0 --baseline ${a}=${Object.keys(first.baselines[a])[0]}`] : []),
+    ];
+  },
 };
 
 interface ServeSettings {
@@ -65,10 +72,6 @@ interface ServeSettings {
 /** `buddy-gym serve`: resolves when the server ends (0, or 1 after a fatal protocol error). */
 export function serveCommand(argv: readonly string[], io: CliIO, signal?: AbortSignal): number | Promise<number> {
   const { values, positionals } = parseCommandArgs(serveSpec, argv);
-  if (values.help) {
-    commandHelp(serveSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
   const settings = parseSettings(values, positionals);
   return start(settings, io, signal);
 }
@@ -77,9 +80,9 @@ function parseSettings(values: FlagValues, positionals: readonly string[]): Serv
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? `which env? give an env id (${registeredIds().join(', ')})` : `expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   }
-  const id = positionals[0];
-  if (!registeredIds().includes(id)) throw new UsageError(`unknown env id ${JSON.stringify(id)}; registered ids: ${registeredIds().join(', ')}`);
-  const options = withPreset(id, stringFlag(values, 'preset'), parseEnvOptions(id, (values.option as string[] | undefined) ?? []));
+  const g = gameOf(positionals[0]);
+  const id = g.env.id;
+  const { options } = envOptionsArgs(g, values);
   const agent = stringFlag(values, 'agent');
   const baselinePairs = (values.baseline as string[] | undefined) ?? [];
   if (agent !== undefined) {
@@ -135,13 +138,13 @@ async function servedFactory(s: ServeSettings): Promise<() => ServedEnv> {
   const { SingleAgentServed, chooseBaselines } = await import('../training/serve/single-agent-served.js');
   const args = { id: s.id, options: s.options, agent: s.agent, baselines: s.baselines };
   try {
-    const probe = spec(s.id).createEnv(spec(s.id).parseOptions(s.options));
+    const probe = spec(s.id).createEnv(s.options);
     if (!probe.possibleAgents.includes(s.agent)) throw new RangeError(`${s.id} has no agent "${s.agent}"; its agents are ${probe.possibleAgents.join(', ')}`);
   } catch (e) {
     asUsage('--agent', e);
   }
   try {
-    chooseBaselines(s.id, spec(s.id).createKernel(spec(s.id).parseOptions(s.options), 1).roles, s.baselines);
+    chooseBaselines(s.id, gameOf(s.id).roles(s.options), s.baselines);
   } catch (e) {
     asUsage('--baseline', e);
   }

@@ -1,6 +1,7 @@
 /** `buddy-gym train`'s flags and help (light: no TensorFlow.js; train.ts runs it). */
 import { BACKEND_NAMES } from '../agents/backend/names.js';
-import { ATTENTION_MARKET_ID } from '../games/attention-market/options.js';
+import { registeredGames } from '../training/game/registry.js';
+import { exampleGame } from './game-help.js';
 import { describeAllowed, describeSchema } from '../envs/core/options.js';
 import { trainSchema } from '../training/self-play/config.js';
 import { HELP_FLAG, type CommandSpec } from './args.js';
@@ -41,10 +42,11 @@ export const trainSpec: CommandSpec = {
     'train <id> [--steps N] [--seed S] [--backend NAME] [--out DIR] [--config FILE.json] [--set key=value ...] [--option key=value ...] [--json]',
     'train [<id>] --resume CKPT|RUN [--steps N] [--out DIR]',
   ],
-  details: [
-    'Trains one policy per side (role) of any registered env by self-play: π_user and π_goal of',
-    `${ATTENTION_MARKET_ID}, the providers of the persuasion games, the consumers and the price-setter`,
-    'of trade-market-v0, the generator and discriminator of consensus-game-v0. Progress goes to stderr',
+  get details() {
+    return [
+    'Trains one policy per side (role) of any registered env by self-play:',
+    ...registeredGames().map((g) => `  ${g.env.id}: ${Object.keys(g.baselines).join(', ')}`),
+    'Progress goes to stderr',
     '(one line redrawn on a terminal, plain lines in a pipe or CI). The run folder gets metrics.jsonl,',
     "metrics/<kind>.csv and checkpoints/ (step-<N>/, best/ by the env's measure, e.g. mean regret, latest.json). At the end, stdout gets a",
     "summary: the last training iteration's metrics (the sampled policies against their training",
@@ -76,7 +78,8 @@ export const trainSpec: CommandSpec = {
     ...settingRows(),
     '',
     'Env options (--option key=value): buddy-gym list <id>',
-  ],
+    ];
+  },
   flags: [
     { name: 'steps', type: 'string', value: '<N>', doc: `total env steps of the run: ${describeAllowed(trainSchema.steps)} (default ${trainSchema.steps.default})` },
     { name: 'seed', type: 'string', value: '<S>', doc: `seed of the env, the initial weights and all sampling: ${describeAllowed(trainSchema.seed)} (default 0)` },
@@ -111,11 +114,16 @@ export const trainSpec: CommandSpec = {
     HOST_FLAG,
     HELP_FLAG,
   ],
-  examples: [
-    `buddy-gym train ${ATTENTION_MARKET_ID}`,
-    `buddy-gym train ${ATTENTION_MARKET_ID} --steps 100000 --backend wasm --out runs/first --set hidden=128`,
-    `buddy-gym train ${ATTENTION_MARKET_ID} --schedule alternating --population --config my-settings.json`,
-    'buddy-gym train trade-market-v0 --set train=price-setter --set opponents=consumer=demand-curve',
-    'buddy-gym train --resume runs/first/checkpoints/step-000000016384 --steps 200000',
-  ],
+  get examples() {
+    const id = exampleGame();
+    const other = registeredGames()[1];
+    const [side, partner] = other ? Object.keys(other.baselines) : [];
+    return [
+      `buddy-gym train ${id}`,
+      `buddy-gym train ${id} --steps 100000 --backend wasm --out runs/first --set hidden=128`,
+      `buddy-gym train ${id} --schedule alternating --population --config my-settings.json`,
+      ...(other && partner ? [`buddy-gym train ${other.env.id} --set train=${side} --set opponents=${partner}=${other.reference[partner]}`] : []),
+      'buddy-gym train --resume runs/first/checkpoints/step-000000016384 --steps 200000',
+    ];
+  },
 };

@@ -2,13 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { BACKEND_NAMES, isBackendName, selectBackend, type BackendName, type BackendReport } from '../agents/backend/index.js';
-import { ATTENTION_MARKET_ID } from '../games/attention-market/options.js';
 import { OptionError } from '../envs/core/errors.js';
 import { describeAllowed, describeSchema, parseOptions, type OptionSpec } from '../envs/core/options.js';
 import { didYouMean } from '../envs/core/suggest.js';
 import { spec as envSpec } from '../envs/registry.js';
 import { CheckpointError, copyCheckpoint, readManifest } from '../checkpoints/index.js';
-import { answer, questionsFor, statJson as statJsonNull, type Answer } from '../training/evaluation/questions.js';
+import { answer, questionsFor, type Answer } from '../training/evaluation/questions.js';
 import { describeComparison, type Comparison } from '../training/evaluation/paired.js';
 import { metricLabel, rewardMetric, summaryMetrics, trainDefaultsFor, trainWarnings } from '../training/profiles/index.js';
 import { trainsAll } from '../training/self-play/config.js';
@@ -23,39 +22,25 @@ import type { Stat } from '../training/stats.js';
 import { RUN_INFO_FILE, SUMMARY_FILE } from '../training/dashboard/run-data.js';
 import { startDashboardWorker, type WorkerDashboard } from '../training/dashboard/worker.js';
 import { HOST_FLAG, PORT_FLAG, dashboardAddress, startOrExplain } from './dashboard.js';
-import { HELP_FLAG, commandHelp, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
+import { HELP_FLAG, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
-import { assertEnvId, parseEnvOptions, withPreset } from './env-options.js';
+import { envOptionsArgs, gameOf } from './env-args.js';
+import { backendFlag, backendLine } from './backend-flag.js';
+import { checkpointUsage } from './checkpoint-usage.js';
+import { bestResponseConfig, exploitabilityLines, exploitabilitySummary } from './exploitability.js';
+import { valueFromText } from './option-text.js';
+import { exampleGame } from './game-help.js';
 import { EVAL_SEED_OFFSET, EVAL_WORLDS, SETTING_FLAGS, trainSpec, type SettingKey } from './train-spec.js';
 import { stopOnSignal } from './interrupt.js';
 import { checkpointPath, makeRunFolder, runFolder, showPath } from './run-folder.js';
 
 
-const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/** Converts a command-line text to a setting's type; the schema then judges it. */
-function convertSetting(s: OptionSpec, raw: string): unknown {
-  const t = raw.trim();
-  switch (s.kind) {
-    case 'int':
-    case 'number':
-      return NUMBER_RE.test(t) ? Number(t) : raw;
-    case 'boolean':
-      return t === 'true' ? true : t === 'false' ? false : raw;
-    case 'enum':
-    case 'text':
-      return t;
-    case 'json':
-      return raw;
-  }
-}
-
 /** One setting from the command line, validated alone; `label` names where it came from ("--steps", "--set hidden=2"). */
 function settingFromText(key: SettingKey, raw: string, label: string): unknown {
   const s = trainSchema[key] as OptionSpec;
-  const value = convertSetting(s, raw);
+  const value = valueFromText(s, raw, label);
   try {
     parseOptions(label, { [key]: s }, { [key]: value });
   } catch (e) {
@@ -107,64 +92,13 @@ export function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** `--backend`, checked. */
-export function backendFlag(values: FlagValues): BackendName {
-  const raw = stringFlag(values, 'backend') ?? 'auto';
-  if (!isBackendName(raw)) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got ${JSON.stringify(raw)}`);
-  return raw;
-}
 
-/** "backend: wasm (WebAssembly with SIMD, 1 thread; passed over: tensorflow: ... not installed)". */
-export function backendLine(report: BackendReport): string {
-  const reasons = backendReasons(report);
-  return `backend: ${report.name}${reasons ? ` (${reasons})` : ''}`;
-}
 
-/** A CheckpointError as a one-line mistake of the command line (exit 2). */
-export function checkpointUsage<T>(p: Promise<T>, flag: string): Promise<T> {
-  return p.catch((e: unknown) => {
-    if (e instanceof CheckpointError) throw new UsageError(`${flag}${e.message}`);
-    throw e;
-  });
-}
 
-/** The settings exploitability's best responses train with: the run's, one side at a time against a frozen policy. */
-export function bestResponseConfig(c: TrainConfig): Partial<TrainConfig> {
-  return { ...c, population: false, schedule: 'simultaneous', opponents: '' };
-}
 
-/** "price-setter" → "PriceSetter", for summary keys. */
-const pascal = (side: string) => rewardMetric(side).replace(/Reward$/, '').replace(/^./, (c) => c.toUpperCase());
 
-/** The keys under which train stores its exploitability estimate in the checkpoint's trainer summary. */
-export function exploitabilitySummary(x: ExploitabilityEstimate): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [side, e] of Object.entries(x.sides)) {
-    out[`exploitability${pascal(side)}Gain`] = e.gain;
-    out[`exploitability${pascal(side)}Ci95`] = e.ci95;
-  }
-  out.nashConvLowerBound = x.nashConvLowerBound;
-  out.exploitabilityIterations = x.iterations;
-  for (const k of Object.keys(out)) if (!Number.isFinite(out[k])) delete out[k];
-  return out;
-}
 
-const SIDE_WORDS: Record<string, string> = { user: 'users (regret they could still shed)', goal: 'goals (visibility they could still gain)' };
 
-/** Lines for one exploitability estimate. */
-export function exploitabilityLines(title: string, x: ExploitabilityEstimate): string[] {
-  return [
-    `${title}: exploitability LOWER BOUND (best responses trained for ${x.iterations} iteration${x.iterations === 1 ? '' : 's'} per side)`,
-    ...table(
-      [
-        ['', 'gain of a best response', '95% CI', 'best response', 'policy'],
-        ...Object.entries(x.sides).map(([side, e]) => [`  ${SIDE_WORDS[side] ?? side}`, num(e.gain), `± ${num(e.ci95)}`, num(e.bestResponse), num(e.current)]),
-        ['  NashConv ≥', num(x.nashConvLowerBound), '', '', ''],
-      ],
-      [false, true, false, true, true],
-    ),
-  ];
-}
 
 /** A Writable that hands complete lines to `line` (progress for a CliIO without a stream). */
 function lineStream(line: (text: string) => void): Writable {
@@ -234,19 +168,15 @@ export interface TrainSummaryJson {
 /** `buddy-gym train`: resolves to the exit code. */
 export function trainCommand(argv: readonly string[], io: CliIO): number | Promise<number> {
   const { values, positionals } = parseCommandArgs(trainSpec, argv);
-  if (values.help) {
-    commandHelp(trainSpec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  }
   return train(values, positionals, io);
 }
 
 async function train(values: FlagValues, positionals: string[], io: CliIO): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   const resumeFlag = stringFlag(values, 'resume');
-  if (positionals.length === 0 && resumeFlag === undefined) throw new UsageError(`which env? give an env id: buddy-gym train ${ATTENTION_MARKET_ID} (or --resume a checkpoint)`);
+  if (positionals.length === 0 && resumeFlag === undefined) throw new UsageError(`which env? give an env id: buddy-gym train ${exampleGame()} (or --resume a checkpoint)`);
   const idGiven = positionals[0];
-  if (idGiven !== undefined) assertEnvId(idGiven);
+  if (idGiven !== undefined) gameOf(idGiven);
 
   const backend = backendFlag(values);
   if (stringFlag(values, 'eval-worlds') !== undefined && stringFlag(values, 'eval-episodes') !== undefined) throw new UsageError('--eval-worlds and --eval-episodes both set the evaluation; give one');
@@ -291,17 +221,10 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const id = idGiven ?? resume!.envId;
   if (resume && resume.envId !== id) throw new UsageError(`--resume ${resumeFlag}: the checkpoint is of ${resume.envId}, not ${id}`);
 
-  const optionPairs = (values.option as string[] | undefined) ?? [];
-  const preset = stringFlag(values, 'preset');
-  const optionsFlagged = parseEnvOptions(id, optionPairs);
-  const envOptionsGiven = withPreset(id, preset, optionsFlagged);
-  let fullOptions: Record<string, unknown>;
-  try {
-    fullOptions = { ...(envSpec(id).parseOptions(resume ? { ...resume.envOptions, ...envOptionsGiven } : envOptionsGiven) as Record<string, unknown>) };
-  } catch (e) {
-    if (e instanceof OptionError) throw new UsageError(`--option: ${e.message}`);
-    throw e;
-  }
+  // The env options, parsed once: this form goes to the trainer, the checkpoints, run.json and the summary.
+  const g = gameOf(id);
+  const { given: envOptionsGiven, options: parsed, preset, flagged } = envOptionsArgs(g, values, resume?.envOptions);
+  const fullOptions = parsed as Record<string, unknown>;
 
   let config: TrainConfig;
   if (resume) {
@@ -315,7 +238,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     const before = envSpec(id).parseOptions(resume.envOptions) as Record<string, unknown>;
     for (const k of Object.keys(envOptionsGiven)) {
       if (before[k] === fullOptions[k]) continue;
-      const given = Object.hasOwn(optionsFlagged, k) ? `--option ${k}=${JSON.stringify(fullOptions[k])}` : `--preset ${preset} gives ${k}=${JSON.stringify(fullOptions[k])}, which`;
+      const given = flagged.includes(k) ? `--option ${k}=${JSON.stringify(fullOptions[k])}` : `--preset ${preset} gives ${k}=${JSON.stringify(fullOptions[k])}, which`;
       throw new UsageError(`--resume continues the checkpoint's env, but ${given} differs from its ${JSON.stringify(before[k])}`);
     }
     config = parseTrainConfig({ ...resume.config, steps: given.steps ?? resume.config.steps }, 'train settings');
@@ -331,7 +254,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     }
   }
   for (const w of trainWarnings(id, fullOptions, config)) io.err(`warning: ${w}`);
-  const envOptions = resume ? resume.envOptions : envOptionsGiven;
+  const envOptions = fullOptions;
   const outFlag = stringFlag(values, 'out');
   const out = runFolder(outFlag, id, resume?.path);
   let perIteration: number;
@@ -358,7 +281,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const bus = new MetricBus();
   const lastUpdates: Record<string, UpdateEvent> = {};
   // run.json: what the dashboard and the report show as the run's config (the backend once known).
-  const runInfo: Record<string, unknown> = { env: id, envOptions: fullOptions, settings: config, backend: null, resumedFrom: resume?.path ?? null };
+  const runInfo: Record<string, unknown> = { env: id, envOptions: fullOptions, settings: config, backend: null, resumedFrom: resume?.path ?? null, words: g.words ?? {} };
   const writeRunInfo = () => writeFileSync(join(out, RUN_INFO_FILE), JSON.stringify(runInfo, null, 2) + '\n');
   makeRunFolder(out, outFlag);
   writeRunInfo();
@@ -541,9 +464,9 @@ function printSummary(io: CliIO, s: TrainSummaryJson, c: TrainConfig, labels: Re
 
 /** A comparison as JSON, with its sentence. */
 interface ComparisonJson {
-  candidate: ReturnType<typeof statJsonNull>;
-  reference: ReturnType<typeof statJsonNull>;
-  difference: ReturnType<typeof statJsonNull>;
+  candidate: ReturnType<typeof statJson>;
+  reference: ReturnType<typeof statJson>;
+  difference: ReturnType<typeof statJson>;
   verdict: Comparison['verdict'];
   summary: string;
 }
@@ -562,7 +485,7 @@ export interface AnswerJson {
 }
 
 function comparisonJson(c: Comparison): ComparisonJson {
-  return { candidate: statJsonNull(c.candidate), reference: statJsonNull(c.reference), difference: statJsonNull(c.difference), verdict: c.verdict, summary: describeComparison(c) };
+  return { candidate: statJson(c.candidate), reference: statJson(c.reference), difference: statJson(c.difference), verdict: c.verdict, summary: describeComparison(c) };
 }
 
 function answerJson(a: Answer): AnswerJson {

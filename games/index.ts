@@ -15,6 +15,8 @@ export * from './consensus-game/baselines/index.js';
 export { marketReport, marketEpisode, type MarketReport, type MarketEpisode, type MarketGroups, type GoalGroupReport, type UserGroupReport } from './attention-market/report.js';
 export { exaggerationSamples, type ExaggerationOptions, type ExaggerationSamples } from './attention-market/exaggeration.js';
 export { attentionMarket } from './attention-market/game.js';
+export { evaluateMatchup, type MatchupResult } from './attention-market/matchup.js';
+export { attentionMarketPolicySpecs } from './attention-market/policy-specs.js';
 export { tradeMarket } from './trade-market/game.js';
 export { emergentAlignment, pluralisticMarket } from './persuasion/game.js';
 export { consensusGame } from './consensus-game/game.js';

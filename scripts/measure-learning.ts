@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../agents/backend/index.js';
 import { ExaggeratingGoal, GreedyUser, HonestGoal } from '../games/attention-market/baselines/index.js';
-import { evaluateMatchup, type MatchupResult } from '../training/evaluate.js';
+import { evaluateMatchup, type MatchupResult } from '../games/attention-market/matchup.js';
 import { exploitabilityLowerBound } from '../training/exploitability.js';
 import { AgentActor, DeviatorActor, PolicyActor } from '../training/self-play/actors.js';
 import { parseTrainConfig } from '../training/self-play/config.js';

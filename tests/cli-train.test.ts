@@ -8,7 +8,7 @@ import type { Agent, AgentContext } from '../agents/agent.js';
 import { selectBackend } from '../agents/backend/index.js';
 import { GreedyUser, HonestGoal } from '../games/index.js';
 import type { UserObservation } from '../games/attention-market/spaces.js';
-import { evaluateMatchup } from '../training/evaluate.js';
+import { evaluateMatchup } from '../games/attention-market/matchup.js';
 import { AgentActor } from '../training/self-play/actors.js';
 import { AgentActorFromAct } from '../training/self-play/act-adapter.js';
 import { loadAgentModule, parseAgentFlag } from '../cli/agent-module.js';

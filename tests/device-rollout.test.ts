@@ -4,7 +4,7 @@ import { selectBackend } from '../agents/backend/index.js';
 import { GaussianHead, PlackettLuceHead, CategoricalHead } from '../agents/policy/heads/index.js';
 import { OwnerMemory, type OwnerMemoryLayout } from '../agents/policy/owner-memory.js';
 import { Policy } from '../agents/policy/policy.js';
-import { attentionMarketPolicySpecs } from '../agents/policy/specs.js';
+import { attentionMarketPolicySpecs } from '../games/attention-market/policy-specs.js';
 import { TensorAttentionMarket } from '../games/attention-market/tensor/index.js';
 import type { RoleSpec } from '../envs/core/kernel.js';
 import { Rng } from '../envs/core/rng.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OwnerMemory, OWNER_MEMORY_FEATURES } from '../agents/policy/owner-memory.js';
-import { attentionMarketPolicySpecs } from '../agents/policy/specs.js';
+import { attentionMarketPolicySpecs } from '../games/attention-market/policy-specs.js';
 import { makeVec } from '../envs/registry.js';
 
 describe('OwnerMemory', () => {

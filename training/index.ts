@@ -4,7 +4,7 @@ export { summarise, studentTQuantile, studentTCdf, type Stat } from './stats.js'
 export * from './metrics/index.js';
 export * from './population/index.js';
 export { trainRun, restoreTrainer, saveTrainer, checkpointContents, type TrainRunOptions, type TrainRunResult } from './run.js';
-export { evaluateMatchup, evaluatePlay, type MatchupOptions, type MatchupResult, type PlayOutcome } from './evaluate.js';
+export { evaluatePlay, type MatchupOptions, type PlayOutcome } from './evaluate.js';
 export { exploitabilityLowerBound, type ExploitabilityEstimate, type ExploitabilityOptions, type SideExploitability } from './exploitability.js';
 export { SelfPlayTrainer, type Side, type TrainerState, type IterationResult } from './self-play/trainer.js';
 export { parseTrainConfig, trainSchema, entropyCoefs, type TrainConfig } from './self-play/config.js';

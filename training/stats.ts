@@ -14,6 +14,12 @@ export interface Stat {
 }
 
 /** Mean and Student-t 95% half-width t_{0.975, n−1} · s/√n of `values` (s: sample standard deviation). */
+/** A Stat for JSON: NaN (an undefined CI, say) becomes null. */
+export function statJson(s: Stat): { mean: number | null; ci95: number | null; n: number } {
+  const f = (x: number) => (Number.isFinite(x) ? x : null);
+  return { mean: f(s.mean), ci95: f(s.ci95), n: s.n };
+}
+
 export function summarise(values: ArrayLike<number>): Stat {
   const n = values.length;
   if (n === 0) return { mean: NaN, ci95: NaN, n: 0 };

@@ -1,8 +1,8 @@
-import { ExaggeratingGoal, GreedyUser, HonestGoal, SoftmaxUser } from './baselines/index.js';
-import { attentionMarketPolicySpecs, DEFAULT_SIZES } from '../../agents/policy/specs.js';
-import { RandomAgent } from '../../agents/random.js';
+import { ATTENTION_MARKET_BASELINES, ATTENTION_MARKET_REFERENCE } from './baselines/catalogue.js';
+import { DEFAULT_SIZES } from '../../agents/policy/specs.js';
+import { attentionMarketPolicySpecs } from './policy-specs.js';
 import { ATTENTION_MARKET_ID, type AttentionMarketOptions } from './options.js';
-import { attentionMarketWords } from '../../training/profiles/metric-words.js';
+import { attentionMarketWords } from './words.js';
 import type { Question, TrainingProfile } from '../../training/profiles/profile.js';
 
 /** π_goal (a residual Gaussian around the grounded truth) and π_user (a pool scorer, with its owner memory by default). */
@@ -32,11 +32,8 @@ export const attentionMarketProfile: TrainingProfile = {
     );
     return [specs.goal, specs.user];
   },
-  baselines: {
-    goal: { honest: () => new HonestGoal(), exaggerate: () => new ExaggeratingGoal(), random: () => new RandomAgent() },
-    user: { greedy: () => new GreedyUser(), softmax: () => new SoftmaxUser(), random: () => new RandomAgent() },
-  },
-  reference: { goal: 'exaggerate', user: 'greedy' },
+  baselines: ATTENTION_MARKET_BASELINES,
+  reference: ATTENTION_MARKET_REFERENCE,
   // The self-play recipe of the results table's row 4 (recipes/4-self-play.json): a critic that
   // sees the hidden state (θ, g), γ = 0 (a round's choice barely moves later rounds' rewards,
   // and at γ = 0.95 the return's variance is almost all the hidden world's), whole-batch
@@ -45,7 +42,8 @@ export const attentionMarketProfile: TrainingProfile = {
   entropyCoef: { goal: 0, user: 0.01 },
   alternation: ['user', 'goal'],
   best: { metric: 'meanRegret', higherIsBetter: false },
-  better: { meanRegret: 'lower', meanNormalizedRegret: 'lower', welfare: 'higher', meanGenerationCost: 'lower', honesty: 'lower', estimateError: 'lower' },
+  // Its questions (rows 1–2 of RESULTS.md) are train's summary; its headline figures show in play and eval tables only.
+  headline: [],
   // All goals share the U·N slots, so the mean goal utility cannot beat honesty: a goal is
   // judged as a unilateral deviation (goal #0 trained among honest goals).
   questions: [USERS_VS_EXAGGERATION, GOAL_AMONG_HONEST],

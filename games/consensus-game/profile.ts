@@ -1,11 +1,9 @@
-import { EquilibriumRankingAgent, InitialPolicyAgent, UniformPolicyAgent } from './baselines/index.js';
+import { CONSENSUS_GAME_BASELINES, CONSENSUS_GAME_REFERENCE } from './baselines/catalogue.js';
 import type { PolicySpec } from '../../agents/policy/policy.js';
 import { headFor } from '../../agents/policy/specs.js';
 import type { ConsensusGameSpaces } from './spaces.js';
-import { consensusGameWords } from '../../training/profiles/metric-words.js';
+import { consensusGameWords } from './words.js';
 import { rewardMetric, roundsOption, type TrainingProfile } from '../../training/profiles/profile.js';
-
-const players = { initial: () => new InitialPolicyAgent(), 'equilibrium-ranking': () => new EquilibriumRankingAgent(), uniform: () => new UniformPolicyAgent() };
 
 /**
  * Generator and discriminator, each a residual Gaussian around its initial policy (as piKL
@@ -31,12 +29,11 @@ export const consensusGameProfile: TrainingProfile = {
       residual('discriminator', d.flatSize, d.offsets.chosenDiscriminatorLogOdds, 1, discriminator),
     ];
   },
-  baselines: { generator: players, discriminator: players },
-  reference: { generator: 'initial', discriminator: 'initial' },
+  baselines: CONSENSUS_GAME_BASELINES,
+  reference: CONSENSUS_GAME_REFERENCE,
   entropyCoef: { generator: 0, discriminator: 0 },
   best: { metric: rewardMetric('generator'), higherIsBetter: true },
   population: true,
-  headline: ['agreement', 'accuracy', 'generatorERDistance'],
   // The recipe of the results table's row 11 (recipes/11-consensus.json). γ = 0: every round
   // draws a fresh question and verdict and nothing carries over, so a round's return is its reward.
   trainDefaults: { numEnvs: 32, minibatchSize: 256, hidden: 64, logStdInit: -1, learningRate: 0.003, gamma: 0, steps: 153_600 },

@@ -11,7 +11,8 @@ import {
 } from './options.js';
 import { PERSUASION_PRESETS, SINGLE_USER_PRESETS } from './presets.js';
 
-const presetsOf = (names: readonly string[]) => Object.freeze(Object.fromEntries(names.map((name) => [name, Object.freeze({ preset: name })])));
+// A preset names the instance and says it is not a custom one, so `--preset` with `--option instance=…` is refused as twice-given.
+const presetsOf = (names: readonly string[]) => Object.freeze(Object.fromEntries(names.map((name) => [name, Object.freeze({ preset: name, instance: null })])));
 
 export const emergentAlignmentSpec: EnvSpec<PersuasionOptions> = {
   id: EMERGENT_ALIGNMENT_ID,

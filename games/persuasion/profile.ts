@@ -1,6 +1,6 @@
-import { BabblingProvider, KgOptimalProvider, TruthfulProvider } from './baselines/index.js';
+import { PERSUASION_BASELINES, PERSUASION_REFERENCE } from './baselines/catalogue.js';
 import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
-import { persuasionWords } from '../../training/profiles/metric-words.js';
+import { persuasionWords } from './words.js';
 import { roundsOption, type TrainingProfile } from '../../training/profiles/profile.js';
 
 /**
@@ -11,12 +11,11 @@ const persuasionProfile = (envId: string): TrainingProfile => ({
   envId,
   rounds: roundsOption,
   policySpecs: (roles, c) => roles.map((r) => genericPolicySpec(r, { ...DEFAULT_SIZES, hidden: [c.hidden, c.hidden], logStdInit: c.logStdInit })),
-  baselines: { provider: { truthful: () => new TruthfulProvider(), babbling: () => new BabblingProvider(), 'kg-optimal': () => new KgOptimalProvider() } },
-  reference: { provider: 'truthful' },
+  baselines: PERSUASION_BASELINES,
+  reference: PERSUASION_REFERENCE,
   entropyCoef: { provider: 0 },
   best: { metric: 'gap', higherIsBetter: false },
   population: false,
-  headline: ['userUtility', 'gap', 'accuracy'],
   // The recipe of the results table's rows 5–8 (recipes/5-kg-single.json … 8-three-sellers.json):
   // 16 copies × 32 rounds an iteration, 5,000 iterations, the learning rate annealed to 0 (so the
   // mode settles inside the Kamenica–Gentzkow band instead of wandering); exploration starts wide

@@ -1,11 +1,11 @@
-import { DemandCurveConsumer, FixedPriceSetter, TatonnementPriceSetter } from './baselines/index.js';
+import { TRADE_MARKET_BASELINES, TRADE_MARKET_REFERENCE } from './baselines/catalogue.js';
 import type { PolicySpec } from '../../agents/policy/policy.js';
 import { DEFAULT_SIZES, genericPolicySpec, headFor } from '../../agents/policy/specs.js';
 import type { RoleSpec } from '../../envs/core/kernel.js';
 import type { TradeMarketSpaces } from './spaces.js';
 import type { TradeMarketOptions } from './options.js';
 import { parsePairs, trainsAll, type TrainConfig } from '../../training/self-play/config.js';
-import { tradeMarketWords } from '../../training/profiles/metric-words.js';
+import { tradeMarketWords } from './words.js';
 import { roundsOption, type TrainingProfile } from '../../training/profiles/profile.js';
 
 /**
@@ -46,15 +46,11 @@ export const tradeMarketProfile: TrainingProfile = {
   rounds: roundsOption,
   policySpecs: (roles, c) =>
     roles.map((r) => (r.name === 'price-setter' ? priceSetterSpec(r, c) : genericPolicySpec(r, { ...DEFAULT_SIZES, hidden: [c.hidden, c.hidden], logStdInit: c.logStdInit }))),
-  baselines: {
-    'price-setter': { tatonnement: () => new TatonnementPriceSetter(), fixed: () => new FixedPriceSetter({ prices: 1 }) },
-    consumer: { 'demand-curve': () => new DemandCurveConsumer() },
-  },
-  reference: { 'price-setter': 'tatonnement', consumer: 'demand-curve' },
+  baselines: TRADE_MARKET_BASELINES,
+  reference: TRADE_MARKET_REFERENCE,
   entropyCoef: { 'price-setter': 0, consumer: 0 },
   best: { metric: 'priceError', higherIsBetter: false },
   population: true,
-  headline: ['priceError', 'disequilibrium', 'welfareGap'],
   warnings: auctioneerWarnings,
   // The recipe of the results table's row 9 (recipes/9-trade-price-setter.json): the price-setter
   // learns against demand-curve consumers. γ = 0: with the balance reward p* is the best price of

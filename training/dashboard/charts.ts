@@ -4,7 +4,7 @@
  * report's figures (`runFigures`): small multiples in the game's own words, for PNG and SVG.
  */
 import type { TrainEvent } from '../metrics/events.js';
-import { metricLabel, metricWordsFor, summaryMetrics } from '../profiles/metric-words.js';
+import { metricLabel, summaryMetrics, type MetricWords } from '../profiles/metric-words.js';
 import type { Figure, Panel } from './figure.js';
 
 /** The chart ids, in the order of the page: the `data-chart` attribute of each container. */
@@ -49,12 +49,11 @@ const UPDATE_PANELS: readonly (readonly [string, string])[] = [
 ];
 
 /**
- * A run's figures as small multiples, in the game's words (`envId` picks them): one panel per
+ * A run's figures as small multiples, in the game's words (its descriptor's): one panel per
  * round metric (its record-only ones left out), per update statistic (a series per policy)
  * and per evaluation figure.
  */
-export function runFigures(events: readonly TrainEvent[], envId: string | undefined): { id: FigureId; figure: Figure }[] {
-  const words = metricWordsFor(envId);
+export function runFigures(events: readonly TrainEvent[], envId: string | undefined, words: MetricWords = {}): { id: FigureId; figure: Figure }[] {
   const panels = new Map<string, Map<string, Series>>(); // key → series label → points
   const titles = new Map<string, string>();
   const put = (key: string, title: string, label: string, x: number, y: unknown) => {

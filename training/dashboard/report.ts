@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import type { MetricWords } from '../profiles/metric-words.js';
 import { runFigures } from './charts.js';
 import { renderFigurePng, renderFigureSvg } from './figure.js';
 import { renderPage } from './page.js';
@@ -18,6 +19,8 @@ export interface ReportOptions {
   /** Also write <chartsDir>/<figure>.svg. */
   svg?: boolean;
   chartsDir?: string;
+  /** The words of env `id`'s metrics, for a run whose run.json does not hold them (runs from before they were recorded). */
+  wordsFor?: (id: string) => MetricWords | undefined;
 }
 
 export interface ReportResult {
@@ -42,7 +45,7 @@ export function writeReport(runDir: string, o: ReportOptions = {}): ReportResult
   if (o.png || o.svg) {
     const dir = resolve(o.chartsDir ?? join(runDir, 'charts'));
     mkdirSync(dir, { recursive: true });
-    for (const { id, figure } of runFigures(run.events ?? [], run.info.env)) {
+    for (const { id, figure } of runFigures(run.events ?? [], run.info.env, run.info.words ?? (run.info.env === undefined ? undefined : o.wordsFor?.(run.info.env)))) {
       if (o.png) charts.push(write(join(dir, `${id}.png`), renderFigurePng(figure)));
       if (o.svg) charts.push(write(join(dir, `${id}.svg`), renderFigureSvg(figure)));
     }

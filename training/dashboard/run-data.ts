@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { isTrainEvent, type TrainEvent } from '../metrics/events.js';
+import type { MetricWords } from '../profiles/metric-words.js';
 
 /** What the page's header shows about one run. */
 export interface RunInfo {
@@ -16,6 +17,8 @@ export interface RunInfo {
   backend?: string;
   backendDetail?: string;
   resumedFrom?: string | null;
+  /** The game's words for its metrics (labels, record-only ones), as train recorded them. */
+  words?: MetricWords;
   /** Where the config came from: "run.json", a checkpoint manifest, or "events". */
   source?: string;
 }
@@ -100,6 +103,7 @@ export function readRunInfo(dir: string, events?: readonly TrainEvent[]): RunInf
     if (typeof j.env === 'string') info.env = j.env;
     if (isObject(j.envOptions)) info.envOptions = j.envOptions;
     if (isObject(j.settings)) info.settings = j.settings;
+    if (isObject(j.words)) info.words = j.words as MetricWords;
     if (isObject(j.backend)) {
       if (typeof j.backend.name === 'string') info.backend = j.backend.name;
       if (typeof j.backend.detail === 'string') info.backendDetail = j.backend.detail;
@@ -169,7 +173,19 @@ export function readRunTables(dir: string): TableData[] {
     if (rows.length) tables.push({ title: 'exploitability (train summary)', head: ['policies', 'quantity', 'value'], rows });
   }
   const e = readJson(join(dir, EVAL_FILE));
-  if (isObject(e) && Array.isArray(e.cells)) {
+  if (isObject(e) && Array.isArray(e.sides) && Array.isArray(e.matchups)) {
+    const sides = e.sides.map(String);
+    tables.push({
+      title: 'cross-play (eval.json)',
+      head: [...sides, ...sides.map((s) => `${s} reward`)],
+      rows: e.matchups.filter(isObject).map((m) => {
+        const players = isObject(m.players) ? m.players : {};
+        const reward = isObject(m.reward) ? m.reward : {};
+        return [...sides.map((s) => String(players[s] ?? '')), ...sides.map((s) => statText(reward[s]))];
+      }),
+    });
+  } else if (isObject(e) && Array.isArray(e.cells)) {
+    // eval.json of the attention market before eval was one command for every game.
     tables.push({
       title: 'cross-play (eval.json)',
       head: ['users', 'goals', 'regret', 'goal utility', 'welfare'],

@@ -53,7 +53,7 @@ export function questionsFor(profile: TrainingProfile, sides: readonly string[],
 /** Plays a question's three profiles on the same worlds and compares them in pairs. */
 export function answer(q: Question, policies: Readonly<Record<string, Policy>>, profile: TrainingProfile, sides: readonly string[], o: WorldsOptions): Answer {
   const baseline = (side: string, name: string): RoleActor => {
-    const make = profile.baselines[side]?.[name];
+    const make = profile.baselines[side]?.[name]?.make;
     if (!make) throw new Error(`${profile.envId}: side ${side} has no baseline "${name}" (it has ${Object.keys(profile.baselines[side] ?? {}).join(', ')})`);
     return new AgentActor(make());
   };
@@ -79,8 +79,3 @@ export function answer(q: Question, policies: Readonly<Record<string, Policy>>, 
   };
 }
 
-/** A Stat as plain JSON (NaN → null). */
-export function statJson(s: Stat): { mean: number | null; ci95: number | null; n: number } {
-  const f = (x: number) => (Number.isFinite(x) ? x : null);
-  return { mean: f(s.mean), ci95: f(s.ci95), n: s.n };
-}

@@ -1,4 +1,8 @@
+import type { BaselineCatalogue } from '../../agents/baseline.js';
+import type { RoleSpec } from '../../envs/core/kernel.js';
 import type { EnvSpec } from '../../envs/core/registry.js';
+import type { PlayResult } from '../play.js';
+import type { MetricWords } from '../profiles/metric-words.js';
 import type { TrainingProfile } from '../profiles/profile.js';
 import type { ResultRow } from '../results/row.js';
 
@@ -8,12 +12,26 @@ import type { ResultRow } from '../results/row.js';
  * a game only through its descriptor, never by its id.
  *
  * The descriptor itself is light (no TensorFlow.js), so that the quick commands (list, check,
- * serve, --help) can read it; what needs tfjs (policy architectures, results rows) is behind
- * `training`, loaded once by `loadGames()`.
+ * serve, analyze, --help) can read it; what needs tfjs (policy architectures, results rows) is
+ * behind `training`, loaded once by `loadGames()`.
  */
 export interface GameDescriptor<Options = any> {
   /** The env: id, typed options, presets, kernel. */
   readonly env: EnvSpec<Options>;
+  /** The roles (sides) of the env for these parsed options, in kernel order. */
+  roles(options: Options): readonly RoleSpec[];
+  /** Scripted agents by side and name. */
+  readonly baselines: BaselineCatalogue;
+  /** The baseline of each side that trained policies are compared with (and that plays a side nobody names). */
+  readonly reference: Readonly<Record<string, string>>;
+  /** Words for its round metrics (labels, the record-only ones), for summaries and charts. */
+  readonly words?: MetricWords;
+  /** Who plays a side `play` is not told about, where that differs from `reference`. */
+  readonly playDefaults?: Readonly<Record<string, string>>;
+  /** The game's own figures for a run of `play` (beyond each side's reward and the round metrics). */
+  readonly playReport?: PlayReporter<Options>;
+  /** Exact tools (`buddy-gym analyze`), where the game has them. */
+  readonly analysis?: GameAnalysis<Options>;
   /** The game's training part; absent for a game trained with the generic profile. */
   readonly training?: () => Promise<GameTraining>;
 }
@@ -24,4 +42,36 @@ export interface GameTraining {
   readonly profile: TrainingProfile;
   /** Its rows of RESULTS.md, if any. */
   readonly results?: readonly ResultRow[];
+}
+
+/** Which agents of a side played which baseline (or module) in a run of `play`. */
+export interface PlayGroup {
+  /** The baseline's (or module's) name. */
+  readonly type: string;
+  /** The agents' ids, e.g. goal_0..goal_3. */
+  readonly ids: readonly string[];
+  /** Whether it is a cheating reference. */
+  readonly cheats: boolean;
+}
+
+/** A game's own report of a run of `play`: extra table rows and extra JSON fields. */
+export type PlayReporter<Options> = (
+  run: PlayResult,
+  groups: Readonly<Record<string, readonly PlayGroup[]>>,
+  options: Options,
+) => { readonly rows: readonly PlayReportRow[]; readonly json: Readonly<Record<string, unknown>> };
+
+/** One row of a play report: a label and a mean with its 95% CI half-width (null when undefined). */
+export interface PlayReportRow {
+  readonly label: string;
+  readonly mean: number;
+  readonly ci95: number | null;
+}
+
+/** A game's exact analysis (what `buddy-gym analyze` prints). */
+export interface GameAnalysis<Options> {
+  /** What it computes, for the help text. */
+  readonly details: readonly string[];
+  /** Runs it on parsed options of env `envId`: lines to print and the JSON form. */
+  run(options: Options, envId: string): Promise<{ readonly lines: readonly string[]; readonly json: Readonly<Record<string, unknown>> }>;
 }

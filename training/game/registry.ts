@@ -1,7 +1,12 @@
+import type { BaselineCatalogue } from '../../agents/baseline.js';
+import { RandomAgent } from '../../agents/random.js';
 import { register as registerEnv, registeredIds, spec } from '../../envs/core/registry.js';
+import type { ResultRow } from '../results/row.js';
 import type { GameDescriptor, GameTraining } from './descriptor.js';
+import { kernelRoles } from './roles.js';
 
 const games = new Map<string, GameDescriptor>();
+const bare = new Map<string, GameDescriptor>();
 const loaded = new Map<string, GameTraining>();
 
 /** Registers a game: its env (for make / makeVec) and, loaded by `loadGames`, its training part. */
@@ -12,9 +17,22 @@ export function registerGame(game: GameDescriptor): void {
   games.set(id, game);
 }
 
-/** The game `id`, or the registry's error naming the ids there are (for an env registered without a descriptor: a bare one). */
+/**
+ * The game `id`. An env registered without a descriptor (`register(spec)`) gets a bare one:
+ * random agents as its only baselines. An unknown id is the env registry's error, which names
+ * the ids there are.
+ */
 export function game(id: string): GameDescriptor {
-  return games.get(id) ?? { env: spec(id) };
+  const g = games.get(id) ?? bare.get(id);
+  if (g) return g;
+  const env = spec(id);
+  const roles = kernelRoles(env);
+  const baselines: BaselineCatalogue = Object.fromEntries(
+    roles(env.parseOptions({})).map((r) => [r.name, { random: { doc: 'uniform over the action space', make: () => new RandomAgent() } }]),
+  );
+  const made: GameDescriptor = { env, roles, baselines, reference: Object.fromEntries(Object.keys(baselines).map((side) => [side, 'random'])) };
+  bare.set(id, made);
+  return made;
 }
 
 /** Every registered game, in registration order. */
@@ -40,6 +58,8 @@ export function gameTraining(id: string): GameTraining | undefined {
 }
 
 /** Every results row of the registered games, in table order (after `loadGames`). */
-export function resultRows(): readonly import('../results/row.js').ResultRow[] {
-  return registeredGames().flatMap((g) => gameTraining(g.env.id)?.results ?? []).sort((a, b) => a.id - b.id);
+export function resultRows(): readonly ResultRow[] {
+  return registeredGames()
+    .flatMap((g) => gameTraining(g.env.id)?.results ?? [])
+    .sort((a, b) => a.id - b.id);
 }

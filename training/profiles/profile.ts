@@ -1,4 +1,4 @@
-import type { Agent } from '../../agents/agent.js';
+import type { BaselineCatalogue } from '../../agents/baseline.js';
 import type { PolicySpec } from '../../agents/policy/policy.js';
 import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
 import { RandomAgent } from '../../agents/random.js';
@@ -21,8 +21,8 @@ export interface TrainingProfile extends MetricWords {
   rounds(options: unknown): number;
   /** One policy spec per role, in role order. */
   policySpecs(roles: readonly RoleSpec[], config: TrainConfig, options: unknown): PolicySpec[];
-  /** Scripted agents by side and name, e.g. { user: { greedy: () => new GreedyUser() } }. */
-  readonly baselines: Readonly<Record<string, Readonly<Record<string, () => Agent>>>>;
+  /** Scripted agents by side and name (the game descriptor's catalogue). */
+  readonly baselines: BaselineCatalogue;
   /** The reference baseline of each side, which the train summary compares the trained policies with. */
   readonly reference: Readonly<Record<string, string>>;
   /** Entropy bonus of each side unless the `entropyCoef` setting says otherwise. */
@@ -33,10 +33,6 @@ export interface TrainingProfile extends MetricWords {
   readonly best: { readonly metric: string; readonly higherIsBetter: boolean };
   /** Whether population mode (PSRO) is offered: it needs two sides, whose payoff table it builds. */
   readonly population: boolean;
-  /** Round metrics the train summary evaluates for the trained profile and for the references (e.g. the user's gap). */
-  readonly headline?: readonly string[];
-  /** Which way is better for the env's round metrics (headline ones at least): higher or lower. */
-  readonly better?: Readonly<Record<string, 'higher' | 'lower'>>;
   /**
    * How a trained side is judged after training, when a game asks more than "its reward
    * against the others' reference baselines" (the default question per side).
@@ -95,11 +91,11 @@ export function roundsOption(options: unknown): number {
  * only baselines, and the first role's reward as the measure of the best checkpoint.
  */
 export function genericProfile(envId: string, roles: readonly RoleSpec[]): TrainingProfile {
-  const baselines: Record<string, Record<string, () => Agent>> = {};
+  const baselines: Record<string, BaselineCatalogue[string]> = {};
   const reference: Record<string, string> = {};
   const entropyCoef: Record<string, number> = {};
   for (const r of roles) {
-    baselines[r.name] = { random: () => new RandomAgent() };
+    baselines[r.name] = { random: { doc: 'uniform over the action space', make: () => new RandomAgent() } };
     reference[r.name] = 'random';
     entropyCoef[r.name] = 0.01;
   }

@@ -41,7 +41,7 @@ export const trainSchema = {
   rollout: oneOf(
     ['auto', 'host', 'device'] as const,
     'auto',
-    'where episodes are played: host (the typed-array vector env), device (the tensor env, attention-market-v0 only: on a GPU nothing leaves it but metric scalars), auto (device on a GPU backend, host otherwise)',
+    'where episodes are played: host (the typed-array vector env), device (the game\'s tensor form, where it has one: on a GPU nothing leaves it but metric scalars), auto (device on a GPU backend, host otherwise)',
   ),
   engine: oneOf(
     ['auto', 'fused', 'tfjs'] as const,

@@ -7,8 +7,9 @@ import { DeviceSelfPlay } from '../device/self-play.js';
 import { OptionError } from '../../envs/core/errors.js';
 import { Rng, type RngState } from '../../envs/core/rng.js';
 import { restoreKernel, snapshotKernel } from '../../envs/core/snapshot.js';
-import type { VecEnv } from '../../envs/core/vector-env.js';
-import { makeVec, spec as envSpec } from '../../envs/registry.js';
+import { VecEnv } from '../../envs/core/vector-env.js';
+import { spec as envSpec } from '../../envs/registry.js';
+import { game } from '../game/registry.js';
 import type { Batch, UpdateStats } from '../learners/batch.js';
 import { FusedPpoLearner } from '../learners/fused-ppo.js';
 import type { Learner } from '../learners/learner.js';
@@ -121,15 +122,18 @@ export class SelfPlayTrainer {
   readonly engine: { kind: PolicyEngine; reason: string };
   private device: DeviceSelfPlay | null = null;
 
+  /** The env options, parsed once here (defaults filled in): what the vector envs, the checkpoints and the summaries use. */
+  readonly envOptions: unknown;
+
   constructor(
     readonly envId: string,
-    readonly envOptions: unknown,
+    envOptions: unknown,
     readonly config: TrainConfig,
     bus?: MetricBus,
   ) {
     this.bus = bus ?? new MetricBus();
-    const options = envSpec(envId).parseOptions(envOptions);
-    this.vec = makeVec(envId, { numEnvs: config.numEnvs, options: envOptions, autoreset: 'disabled' });
+    const options = (this.envOptions = envSpec(envId).parseOptions(envOptions));
+    this.vec = new VecEnv(envSpec(envId).createKernel(options, config.numEnvs), 'disabled');
     const roles = this.vec.kernel.roles;
     this.profile = profileFor(envId, roles);
     this.T = this.profile.rounds(options);
@@ -151,7 +155,7 @@ export class SelfPlayTrainer {
     for (const [side, agent] of parsePairs(config.opponents)) {
       known(side, 'opponents');
       if (agent === 'policy') continue;
-      const make = this.profile.baselines[side]?.[agent];
+      const make = this.profile.baselines[side]?.[agent]?.make;
       if (!make) throw problem('opponents', `the ${side} side has no baseline "${agent}"; its agents are policy, ${Object.keys(this.profile.baselines[side] ?? {}).join(', ')}`);
       this.baselines[side] = { name: agent, actor: new AgentActor(make()) };
     }
@@ -249,15 +253,15 @@ export class SelfPlayTrainer {
 
   /** Rounds per iteration of a trainer with these env options and copies, without building one. */
   static stepsPerIteration(envId: string, envOptions: unknown, numEnvs: number): number {
-    const s = envSpec(envId);
-    const options = s.parseOptions(envOptions);
-    return numEnvs * profileFor(envId, s.createKernel(options, 1).roles).rounds(options);
+    const g = game(envId);
+    const options = g.env.parseOptions(envOptions);
+    return numEnvs * profileFor(envId, g.roles(options)).rounds(options);
   }
 
   /** The sides (role names, in role order) of an env with these options, without building a trainer. */
   static sidesOf(envId: string, envOptions: unknown): Side[] {
-    const s = envSpec(envId);
-    return s.createKernel(s.parseOptions(envOptions), 1).roles.map((r) => r.name);
+    const g = game(envId);
+    return g.roles(g.env.parseOptions(envOptions)).map((r) => r.name);
   }
 
   get done(): boolean {
@@ -477,7 +481,7 @@ export class SelfPlayTrainer {
    */
   evaluate(actors: readonly RoleActor[], rng: Rng): EpisodeStats {
     // One evaluation env, made on first use (a kernel and its wasm memory per call would be waste).
-    this.evalVec ??= makeVec(this.envId, { numEnvs: this.config.numEnvs, options: this.envOptions, autoreset: 'disabled' });
+    this.evalVec ??= new VecEnv(envSpec(this.envId).createKernel(this.envOptions, this.config.numEnvs), 'disabled');
     const vec = this.evalVec;
     vec.reset({ seed: rng.nextUint32() >>> 1 });
     return playEpisode(vec, actors, rng, actors.map(() => null), this.T);

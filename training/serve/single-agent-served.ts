@@ -9,7 +9,8 @@ import { roleDescription } from '../../envs/server/describe.js';
 import { bytesOf, ProtocolError, type Handshake } from '../../envs/server/protocol.js';
 import type { ReplyBody, ResetRequest, ServedEnv } from '../../envs/server/served-env.js';
 import { SingleAgentEnv } from '../../envs/wrappers/single-agent.js';
-import { profileFor } from '../profiles/index.js';
+import { baselineNames } from '../../agents/baseline.js';
+import { game } from '../game/registry.js';
 
 export interface SingleAgentServedArgs {
   id: string;
@@ -22,11 +23,11 @@ export interface SingleAgentServedArgs {
 
 /** Each side's baseline: the given names over the profile's references, checked against the sides and their baselines. */
 export function chooseBaselines(id: string, roles: readonly RoleSpec[], given: Readonly<Record<string, string>>): Record<string, string> {
-  const profile = profileFor(id, roles);
-  const chosen: Record<string, string> = { ...profile.reference };
+  const { baselines, reference } = game(id);
+  const chosen: Record<string, string> = { ...reference };
   for (const [side, name] of Object.entries(given)) {
     if (!roles.some((r) => r.name === side)) throw new RangeError(`${id} has no side "${side}"; its sides are ${roles.map((r) => r.name).join(', ')}`);
-    if (!Object.hasOwn(profile.baselines[side] ?? {}, name)) throw new RangeError(`the ${side} side of ${id} has no baseline "${name}"; its baselines are ${Object.keys(profile.baselines[side] ?? {}).join(', ')}`);
+    if (!Object.hasOwn(baselines[side] ?? {}, name)) throw new RangeError(`the ${side} side of ${id} has no baseline "${name}"; its baselines are ${baselineNames(baselines[side])}`);
     chosen[side] = name;
   }
   return chosen;
@@ -57,9 +58,9 @@ export class SingleAgentServed implements ServedEnv {
     this.role = roles[r];
     this.phase = inner.metadata.phases[inner.kernel.phaseRoles.indexOf(r)];
     this.baselines = chooseBaselines(args.id, roles, args.baselines);
-    const profile = profileFor(args.id, roles);
+    const { baselines } = game(args.id);
     const roleOf = new Map(roles.flatMap((role) => Array.from({ length: role.count }, (_, i) => [agentId(role.name, i), role.name] as const)));
-    const policy = (id: string): Agent => profile.baselines[roleOf.get(id)!][this.baselines[roleOf.get(id)!]]();
+    const policy = (id: string): Agent => baselines[roleOf.get(id)!][this.baselines[roleOf.get(id)!]].make();
     this.env = new SingleAgentEnv(inner, args.agent, policy);
     this.resetOptions = s.resetOptions ?? null;
     this.observation = new Float32Array(this.role.observationSpace.flatSize);
