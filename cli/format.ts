@@ -1,5 +1,8 @@
 /** Plain-text tables and numbers for the CLI. */
+import { num } from '../training/metrics/format.js';
 import type { Stat } from '../training/stats.js';
+
+export { num };
 
 /** Columns padded to their widest cell; `right[i]` right-aligns column i. */
 export function table(rows: readonly (readonly string[])[], right: readonly boolean[] = []): string[] {
@@ -14,14 +17,6 @@ export function table(rows: readonly (readonly string[])[], right: readonly bool
       .join('  ')
       .trimEnd(),
   );
-}
-
-/** A number with 4 decimals (−0 shown as 0); NaN as "n/a". */
-export function num(x: number, digits = 4): string {
-  if (Number.isNaN(x)) return 'n/a';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  const s = x.toFixed(digits);
-  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
 /** "± 0.0123" (or "± n/a" with one episode). */

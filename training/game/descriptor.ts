@@ -1,4 +1,5 @@
 import type { EnvSpec } from '../../envs/core/registry.js';
+import type { TensorGameFactory } from '../device/tensor-game.js';
 import type { TrainingProfile } from '../profiles/profile.js';
 import type { ResultRow } from '../results/row.js';
 
@@ -24,4 +25,6 @@ export interface GameTraining {
   readonly profile: TrainingProfile;
   /** Its rows of RESULTS.md, if any. */
   readonly results?: readonly ResultRow[];
+  /** Its tensor form, where it has one: self-play may then play episodes on the device. */
+  readonly tensor?: TensorGameFactory;
 }
