@@ -1,16 +1,9 @@
-import type { AgentId, ParallelEnv } from '../envs/core/env.js';
 import type { GameKernel, RoleSpec } from '../envs/core/kernel.js';
+import { asPlayer, type AgentContext, type Player, type PlayerFn } from '../envs/core/player.js';
 import type { Rng } from '../envs/core/rng.js';
 
-/** What an agent is told besides its observation. */
-export interface AgentContext {
-  /** The agent it acts for in this step ("user_2"). */
-  readonly agent: AgentId;
-  /** Its own random stream (seeded by whoever runs the episode). */
-  readonly rng: Rng;
-  /** The env being played, for agents that need its spaces or options. */
-  readonly env: ParallelEnv;
-}
+/** What an agent is told besides its observation (declared in envs/core/player.ts, where env-side code builds it). */
+export type { AgentContext };
 
 /** The batched form's context: B copies, `count` agents of one role, flat buffers. */
 export interface BatchContext {
@@ -27,24 +20,15 @@ export interface BatchContext {
 
 /**
  * A policy for one role of a game: `act` maps an observation to an action in the agent's
- * action space. `actBatch` is the optional hot-path form over a VecEnv's flat buffers:
- * read observations [B, count, obsSize], write actions [B, count, actSize].
+ * action space (the Player contract of envs/core/player.ts, which env-side code calls).
+ * `actBatch` is the optional hot-path form over a VecEnv's flat buffers: read observations
+ * [B, count, obsSize], write actions [B, count, actSize].
  */
-export interface Agent<Obs = any, Act = any> {
-  readonly name: string;
-  act(observation: Obs, ctx: AgentContext): Act;
+export interface Agent<Obs = any, Act = any> extends Player<Obs, Act> {
   actBatch?(observations: Float32Array, actions: Float32Array | Int32Array, ctx: BatchContext): void;
-  /** Called at the start of every episode, before the first act. */
-  reset?(ctx: AgentContext): void;
 }
 
-export type AgentFn<Obs = any, Act = any> = (observation: Obs, ctx: AgentContext) => Act;
+export type AgentFn<Obs = any, Act = any> = PlayerFn<Obs, Act>;
 
 /** Lets a plain function stand wherever an Agent is expected. */
-export function asAgent<Obs, Act>(a: Agent<Obs, Act> | AgentFn<Obs, Act>, name = 'function'): Agent<Obs, Act> {
-  if (typeof a === 'function') return { name: a.name || name, act: a };
-  if (typeof a !== 'object' || a === null || typeof a.act !== 'function') {
-    throw new TypeError('an agent must be a function or an object with an act(observation, ctx) method');
-  }
-  return a;
-}
+export const asAgent: <Obs, Act>(a: Agent<Obs, Act> | AgentFn<Obs, Act>, name?: string) => Agent<Obs, Act> = asPlayer;

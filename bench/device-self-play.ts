@@ -6,12 +6,16 @@ import { parseBackendName, selectBackend } from '../agents/backend/index.js';
 import { Policy } from '../agents/policy/policy.js';
 import { parseAttentionMarketOptions } from '../games/attention-market/options.js';
 import { makeVec } from '../envs/registry.js';
-import { DeviceSelfPlay, type Side } from '../training/device/index.js';
+import { attentionMarketTensor } from '../games/attention-market/tensor/index.js';
+import { DeviceSelfPlay } from '../training/device/index.js';
 import { PpoLearner, PPO_DEFAULTS } from '../training/learners/ppo.js';
 import { ReturnScaler } from '../training/learners/return-scaler.js';
 import { Rng } from '../envs/core/rng.js';
 import { attentionMarketProfile } from '../games/attention-market/profile.js';
+import { updateFrom } from '../training/rollouts/source.js';
 import { entropyCoefs, parseTrainConfig } from '../training/self-play/config.js';
+
+type Side = 'goal' | 'user';
 
 /**
  * Env steps (rounds × copies) per second of whole device self-play iterations (one episode
@@ -33,10 +37,10 @@ export async function benchDeviceSelfPlay(numEnvs: number, iterations = 2): Prom
   const learners = { goal: ppo(policies.goal, 'goal'), user: ppo(policies.user, 'user') };
   const scalers = { goal: new ReturnScaler(), user: new ReturnScaler() };
   const shuffle = new Rng(c.seed, 102);
-  const selfPlay = new DeviceSelfPlay({ envOptions: market, numEnvs, seed: c.seed, policies, gamma: c.gamma, gaeLambda: c.gaeLambda });
+  const selfPlay = new DeviceSelfPlay({ tensor: attentionMarketTensor, envOptions: market, rounds: market.rounds, numEnvs, seed: c.seed, policies, scalers, gamma: c.gamma, gaeLambda: c.gaeLambda });
   const iterate = () => {
-    const episode = selfPlay.playEpisode({ learning: ['goal', 'user'], scalers });
-    for (const side of ['goal', 'user'] as const) learners[side].updateFromTensors(episode.batches[side]!, shuffle);
+    const episode = selfPlay.collect({ learning: ['goal', 'user'] });
+    for (const side of ['goal', 'user'] as const) updateFrom(learners[side], episode.batches[side]!, shuffle);
     episode.dispose();
   };
   try {

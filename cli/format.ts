@@ -1,28 +1,9 @@
 /** Plain-text tables and numbers for the CLI. */
+import { num, table } from '../training/metrics/format.js';
 import type { Stat } from '../training/stats.js';
 
-/** Columns padded to their widest cell; `right[i]` right-aligns column i. */
-export function table(rows: readonly (readonly string[])[], right: readonly boolean[] = []): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => {
-        const pad = widths[i] - [...c].length;
-        return right[i] ? ' '.repeat(pad) + c : i === r.length - 1 ? c : c + ' '.repeat(pad);
-      })
-      .join('  ')
-      .trimEnd(),
-  );
-}
+export { num, table };
 
-/** A number with 4 decimals (−0 shown as 0); NaN as "n/a". */
-export function num(x: number, digits = 4): string {
-  if (Number.isNaN(x)) return 'n/a';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  const s = x.toFixed(digits);
-  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
-}
 
 /** "± 0.0123" (or "± n/a" with one episode). */
 export function ci(s: Stat, digits = 4): string {

@@ -5,7 +5,7 @@ import { GaussianHead, PlackettLuceHead, CategoricalHead } from '../agents/polic
 import { OwnerMemory, type OwnerMemoryLayout } from '../agents/policy/owner-memory.js';
 import { Policy } from '../agents/policy/policy.js';
 import { attentionMarketPolicySpecs } from '../games/attention-market/policy-specs.js';
-import { TensorAttentionMarket } from '../games/attention-market/tensor/index.js';
+import { AttentionMarketTensorGame, attentionMarketTensor, TensorAttentionMarket } from '../games/attention-market/tensor/index.js';
 import type { RoleSpec } from '../envs/core/kernel.js';
 import { Rng } from '../envs/core/rng.js';
 import type { VecEnv } from '../envs/core/vector-env.js';
@@ -15,22 +15,20 @@ import {
   DeviceSelfPlay,
   discountedReturnsOnDevice,
   envActionOnDevice,
-  gaeOnDevice,
   makeNoise,
   sampleOnDevice,
   scaleRewardsOnDevice,
   toTensorBatch,
   disposeTensorBatch,
-  type TensorMarket,
+  type RoundOutcome,
+  type TensorGame,
 } from '../training/device/index.js';
 import type { Batch, TensorBatch } from '../training/learners/batch.js';
-import { gae } from '../training/learners/gae.js';
 import { PpoLearner, PPO_DEFAULTS } from '../training/learners/ppo.js';
 import { ReinforceLearner, REINFORCE_DEFAULTS } from '../training/learners/reinforce.js';
 import { ReturnScaler } from '../training/learners/return-scaler.js';
-import { PolicyActor } from '../training/self-play/actors.js';
-import { playEpisode } from '../training/self-play/rollout.js';
-import { Trajectory } from '../training/self-play/trajectory.js';
+import type { RolloutBatch } from '../training/rollouts/source.js';
+import { HostRollouts } from '../training/self-play/host-rollouts.js';
 
 beforeAll(async () => {
   await selectBackend('cpu'); // the project's chooser: no tfjs greeting
@@ -63,38 +61,39 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const read = (t: tf.Tensor) => t.dataSync() as Float32Array | Int32Array;
 
 /**
- * The host VecEnv behind the TensorMarket contract: the test's stand-in, through which the
+ * The host VecEnv behind the TensorGame contract: the test's stand-in, through which the
  * device rollout must reproduce the host rollout number for number.
  */
-class VecBridge implements TensorMarket {
+class VecBridge implements TensorGame {
   readonly batch: number;
-  round = 0;
   readonly roles: readonly RoleSpec[];
+  readonly phaseRoles: readonly number[];
+  round = 0;
+  private phase = 0;
+  /** Each role's rewards summed over the round's phases, as playEpisode sums them. */
+  private readonly sums: Float64Array[];
   constructor(readonly vec: VecEnv) {
     this.batch = vec.numEnvs;
     this.roles = vec.kernel.roles;
+    this.phaseRoles = vec.kernel.phaseRoles;
+    this.sums = vec.roles.map((r) => new Float64Array(this.batch * r.count));
   }
   reset(seed?: number): void {
     this.vec.reset(seed === undefined ? {} : { seed });
     this.round = 0;
+    this.phase = 0;
+    for (const s of this.sums) s.fill(0);
   }
-  private observations(r: number): tf.Tensor2D {
-    const role = this.vec.roles[r];
+  observations(): tf.Tensor2D {
+    const role = this.vec.roles[this.phaseRoles[this.phase]];
     return tf.tensor2d(role.observations.slice(), [this.batch * role.count, role.obsSize]);
   }
-  goalObservations(): tf.Tensor2D {
-    return this.observations(0);
-  }
-  userObservations(): tf.Tensor2D {
-    return this.observations(1);
-  }
-  stepGoals(creations: tf.Tensor2D): void {
-    this.vec.roles[0].actions.set(creations.dataSync());
+  step(actions: tf.Tensor2D): RoundOutcome | null {
+    this.vec.roles[this.phaseRoles[this.phase]].actions.set(actions.dataSync());
     this.vec.step();
-  }
-  stepUsers(selection: tf.Tensor2D) {
-    this.vec.roles[1].actions.set(selection.dataSync());
-    this.vec.step();
+    this.vec.roles.forEach((role, r) => role.rewards.forEach((x, i) => (this.sums[r][i] += x)));
+    if (++this.phase < this.phaseRoles.length) return null;
+    this.phase = 0;
     this.round++;
     const nm = this.vec.metricNames.length;
     const metrics: Record<string, tf.Scalar> = {};
@@ -103,7 +102,9 @@ class VecBridge implements TensorMarket {
       for (let b = 0; b < this.batch; b++) s += this.vec.metrics[b * nm + m];
       metrics[name] = tf.scalar(s / this.batch);
     });
-    return { goalReward: tf.tensor1d(Float32Array.from(this.vec.roles[0].rewards)), userReward: tf.tensor1d(Float32Array.from(this.vec.roles[1].rewards)), metrics };
+    const rewards = this.sums.map((s) => tf.tensor1d(Float32Array.from(s)));
+    for (const s of this.sums) s.fill(0);
+    return { rewards, metrics };
   }
   get done(): boolean {
     return this.vec.truncations[0] === 1;
@@ -111,13 +112,22 @@ class VecBridge implements TensorMarket {
   dispose(): void {}
 }
 
-/** One host episode (PolicyActor, playEpisode, Trajectory.toBatch): the reference. */
-function hostEpisode(vec: VecEnv, policies: { goal: Policy; user: Policy }, rng: Rng, scalers: { goal: ReturnScaler; user: ReturnScaler }, seed?: number) {
-  const T = MARKET.rounds;
-  const trajectories = [policies.goal, policies.user].map((p, r) => new Trajectory(T, vec.numEnvs * vec.roles[r].count, p.obsSize, p.head.actionSize, p.head.actionDtype === 'int32'));
-  vec.reset(seed === undefined ? {} : { seed });
-  const stats = playEpisode(vec, [new PolicyActor(policies.goal), new PolicyActor(policies.user)], rng, trajectories, T);
-  return { stats, goal: trajectories[0].toBatch(0.95, 0.9, scalers.goal), user: trajectories[1].toBatch(0.95, 0.9, scalers.user) };
+/** A VecBridge over a fresh attention-market VecEnv: a TensorGameFactory. */
+const bridge = (options: unknown, numEnvs: number) => new VecBridge(makeVec('attention-market-v0', { numEnvs, options, autoreset: 'disabled' }));
+
+/** The host rollouts (PolicyActor, playEpisode, Trajectory.toBatch): the reference, seeded at its first episode. */
+function hostRollouts(vec: VecEnv, policies: { goal: Policy; user: Policy }, rng: Rng, scalers: { goal: ReturnScaler; user: ReturnScaler }, seed: number) {
+  return new HostRollouts({ vec, rounds: MARKET.rounds, seed, rng, gamma: 0.95, gaeLambda: 0.9, policies, scalers });
+}
+
+/** The batch of a rollout, as the kind expected. */
+function hostBatch(b: RolloutBatch | undefined): Batch {
+  if (b?.kind !== 'host') throw new Error(`expected a host batch, got ${b?.kind}`);
+  return b.batch;
+}
+function tensorBatch(b: RolloutBatch | undefined): TensorBatch {
+  if (b?.kind !== 'tensors') throw new Error(`expected a tensor batch, got ${b?.kind}`);
+  return b.batch;
 }
 
 function expectBatchesEqual(device: TensorBatch, host: Batch, tol: number): void {
@@ -245,28 +255,13 @@ describe('DeviceOwnerMemory', () => {
   });
 });
 
-describe('GAE and return scaling on the device', () => {
+describe('return scaling on the device', () => {
+  // GAE's two backends are tested against each other in gae.test.ts.
   const T = 6;
   const E = 5;
   const rng = new Rng(21);
   const rewards = Float64Array.from({ length: T * E }, () => Math.fround(rng.normal()));
-  const values = Float32Array.from({ length: T * E }, () => rng.normal());
   const done = Uint8Array.from({ length: T * E }, (_, i) => (i >= (T - 1) * E || rng.uniform() < 0.2 ? 1 : 0));
-  done[E + 2] = 0; // trajectory 2 runs on past t = 1 ...
-  done[(T - 1) * E + 3] = 0; // ... and trajectory 3 does not end: it is bootstrapped from lastValues
-  const last = Float32Array.from({ length: E }, () => rng.normal());
-
-  it('gaeOnDevice equals gae(), episode boundaries and bootstrap included', () => {
-    const adv = new Float32Array(T * E);
-    const ret = new Float32Array(T * E);
-    gae(rewards, values, done, last, T, E, 0.9, 0.8, adv, ret);
-    const out = gaeOnDevice(tf.tensor2d(Float32Array.from(rewards), [T, E]), tf.tensor2d(values, [T, E]), tf.tensor2d(Float32Array.from(done), [T, E]), tf.tensor1d(last), 0.9, 0.8);
-    expect(maxRelDiff(read(out.advantages), adv)).toBeLessThan(1e-6);
-    expect(maxRelDiff(read(out.returns), ret)).toBeLessThan(1e-6);
-    expect(() => gaeOnDevice(tf.zeros([T, E]) as tf.Tensor2D, tf.zeros([T, E + 1]) as tf.Tensor2D, tf.zeros([T, E]) as tf.Tensor2D, tf.zeros([E]) as tf.Tensor1D, 0.9, 0.8)).toThrow(
-      'values must be [6, 5] like the rewards',
-    );
-  });
 
   it('discounted returns and scaleRewardsOnDevice equal ReturnScaler.scale over successive batches', () => {
     const host = new ReturnScaler();
@@ -350,29 +345,21 @@ describe('updateFromTensors', () => {
 });
 
 describe('DeviceSelfPlay', () => {
-  it('reproduces the host rollout (playEpisode + Trajectory.toBatch) through a VecEnv stand-in, over two episodes', () => {
+  it('reproduces the host rollouts (playEpisode + Trajectory.toBatch) through a VecEnv stand-in, over two episodes', () => {
     const B = 3;
     const policies = makePolicies(MARKET, 5);
     const hostVec = makeVec('attention-market-v0', { numEnvs: B, options: MARKET, autoreset: 'disabled' });
-    const hostRng = new Rng(4, 101);
     const hostScalers = { goal: new ReturnScaler(), user: new ReturnScaler() };
     const deviceScalers = { goal: new ReturnScaler(), user: new ReturnScaler() };
-    const dsp = new DeviceSelfPlay({
-      envOptions: MARKET,
-      numEnvs: B,
-      seed: 4,
-      policies,
-      gamma: 0.95,
-      gaeLambda: 0.9,
-      noise: 'rng',
-      makeEnv: (_o, numEnvs) => new VecBridge(makeVec('attention-market-v0', { numEnvs, options: MARKET, autoreset: 'disabled' })),
-    });
+    const hostSource = hostRollouts(hostVec, policies, new Rng(4, 101), hostScalers, 4);
+    const dsp = new DeviceSelfPlay({ tensor: bridge, envOptions: MARKET, rounds: MARKET.rounds, numEnvs: B, seed: 4, policies, scalers: deviceScalers, gamma: 0.95, gaeLambda: 0.9, noise: 'rng' });
     expect(dsp.stepsPerEpisode).toBe(B * MARKET.rounds);
     for (let episode = 0; episode < 2; episode++) {
-      const host = hostEpisode(hostVec, policies, hostRng, hostScalers, episode === 0 ? 4 : undefined);
-      const device = dsp.playEpisode({ learning: ['goal', 'user'], scalers: deviceScalers });
-      expectBatchesEqual(device.batches.goal!, host.goal, 1e-5);
-      expectBatchesEqual(device.batches.user!, host.user, 1e-5);
+      // Both through the RolloutSource interface the trainer sees.
+      const host = hostSource.collect({ learning: ['goal', 'user'] });
+      const device = dsp.collect({ learning: ['goal', 'user'] });
+      expectBatchesEqual(tensorBatch(device.batches.goal), hostBatch(host.batches.goal), 1e-5);
+      expectBatchesEqual(tensorBatch(device.batches.user), hostBatch(host.batches.user), 1e-5);
       for (const [name, v] of Object.entries(host.stats.metrics)) expect(device.stats.metrics[name]).toBeCloseTo(v, 5);
       expect(Object.keys(device.stats.metrics)).toEqual(Object.keys(host.stats.metrics));
       device.stats.meanReward.forEach((v, r) => expect(v).toBeCloseTo(host.stats.meanReward[r], 5));
@@ -393,31 +380,36 @@ describe('DeviceSelfPlay', () => {
     hostVec.reset({ seed: 8 });
     const kernel = hostVec.kernel as unknown as { preferences: Float64Array; grounded: Float64Array };
     const hidden = { preferences: Float32Array.from(kernel.preferences), grounded: Float32Array.from(kernel.grounded) };
-    const host = hostEpisode(hostVec, policies, new Rng(8, 101), { goal: new ReturnScaler(), user: new ReturnScaler() }, 8);
+    const scalers = () => ({ goal: new ReturnScaler(), user: new ReturnScaler() });
+    const played = hostRollouts(hostVec, policies, new Rng(8, 101), scalers(), 8).collect({ learning: ['goal', 'user'] });
+    const host = { stats: played.stats, goal: hostBatch(played.batches.goal), user: hostBatch(played.batches.user) };
     const dsp = new DeviceSelfPlay({
       envOptions: options,
+      rounds: options.rounds,
       numEnvs: B,
       seed: 8,
       policies,
+      scalers: scalers(),
       gamma: 0.95,
       gaeLambda: 0.9,
       noise: 'rng',
-      makeEnv: (o, numEnvs, seed) => {
-        const env = new TensorAttentionMarket(o, numEnvs, { seed });
-        const reset = env.reset.bind(env);
-        env.reset = (s?: number) => reset(s, hidden);
-        return env;
+      tensor: (o, numEnvs) => {
+        const market = new TensorAttentionMarket(o, numEnvs);
+        const reset = market.reset.bind(market);
+        market.reset = (s?: number) => reset(s, hidden);
+        return new AttentionMarketTensorGame(market);
       },
     });
-    const device = dsp.playEpisode({ learning: ['goal', 'user'], scalers: { goal: new ReturnScaler(), user: new ReturnScaler() } });
+    const episode = dsp.collect({ learning: ['goal', 'user'] });
+    const device = { stats: episode.stats, goal: tensorBatch(episode.batches.goal), user: tensorBatch(episode.batches.user) };
     // The env keeps float32 where the kernel keeps float64: observations agree to rounding.
-    expect(maxRelDiff(read(device.batches.user!.actions), host.user.actions)).toBe(0);
-    expect(maxRelDiff(read(device.batches.goal!.obs), host.goal.obs)).toBeLessThan(1e-4);
-    expect(maxRelDiff(read(device.batches.user!.obs), host.user.obs)).toBeLessThan(1e-4);
-    expect(maxRelDiff(read(device.batches.user!.advantages), host.user.advantages)).toBeLessThan(1e-3);
-    expect(maxRelDiff(read(device.batches.goal!.returns), host.goal.returns)).toBeLessThan(1e-3);
+    expect(maxRelDiff(read(device.user.actions), host.user.actions)).toBe(0);
+    expect(maxRelDiff(read(device.goal.obs), host.goal.obs)).toBeLessThan(1e-4);
+    expect(maxRelDiff(read(device.user.obs), host.user.obs)).toBeLessThan(1e-4);
+    expect(maxRelDiff(read(device.user.advantages), host.user.advantages)).toBeLessThan(1e-3);
+    expect(maxRelDiff(read(device.goal.returns), host.goal.returns)).toBeLessThan(1e-3);
     for (const [name, v] of Object.entries(host.stats.metrics)) expect(device.stats.metrics[name]).toBeCloseTo(v, 3);
-    device.dispose();
+    episode.dispose();
     dsp.dispose();
     disposePolicies(policies);
   });
@@ -427,16 +419,15 @@ describe('DeviceSelfPlay', () => {
     // memory of their ratings, so the untrained policy picks at random and learning shows.
     const options = { ...MARKET, rounds: 4, estimator: 'none' as const, feedback: 'rating' as const };
     const policies = makePolicies(options, 9);
-    const dsp = new DeviceSelfPlay({ envOptions: options, numEnvs: 8, seed: 3, policies });
+    const dsp = new DeviceSelfPlay({ tensor: attentionMarketTensor, envOptions: options, rounds: options.rounds, numEnvs: 8, seed: 3, policies, scalers: { user: new ReturnScaler() } });
     const learner = new PpoLearner(policies.user, { ...PPO_DEFAULTS, learningRate: 1e-2, minibatchSize: 64, epochs: 4, entropyCoef: 0 });
-    const scaler = new ReturnScaler();
     const shuffle = new Rng(3, 102);
     const regret: number[] = [];
     let tensors = 0;
     for (let it = 0; it < 15; it++) {
-      const episode = dsp.playEpisode({ learning: ['user'], scalers: { user: scaler } });
+      const episode = dsp.collect({ learning: ['user'] });
       expect(episode.batches.goal).toBeUndefined();
-      learner.updateFromTensors(episode.batches.user!, shuffle);
+      learner.updateFromTensors(tensorBatch(episode.batches.user), shuffle);
       episode.dispose();
       regret.push(episode.stats.metrics.meanNormalizedRegret);
       if (it === 1) tensors = tf.memory().numTensors; // after Adam has made its moments
@@ -445,7 +436,7 @@ describe('DeviceSelfPlay', () => {
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(mean(regret.slice(0, 5))).toBeGreaterThan(0.35); // about random picks
     expect(mean(regret.slice(-5))).toBeLessThan(0.75 * mean(regret.slice(0, 5)));
-    expect(() => dsp.playEpisode({ learning: ['user'], opponents: { user: policies.user } })).toThrow('side "user" learns, so it cannot be played by an opponent');
+    expect(() => dsp.collect({ learning: ['buyer'] })).toThrow('unknown side "buyer" (the sides are goal, user)');
     dsp.dispose();
     learner.optimizer.dispose();
     disposePolicies(policies);
@@ -453,7 +444,7 @@ describe('DeviceSelfPlay', () => {
 
   it('reads back only metric scalars: one read per episode, one per scaled side (two numbers), one per update', () => {
     const policies = makePolicies(MARKET, 13);
-    const dsp = new DeviceSelfPlay({ envOptions: MARKET, numEnvs: 4, seed: 2, policies });
+    const dsp = new DeviceSelfPlay({ tensor: attentionMarketTensor, envOptions: MARKET, rounds: MARKET.rounds, numEnvs: 4, seed: 2, policies, scalers: { goal: new ReturnScaler(), user: new ReturnScaler() } });
     const learner = new PpoLearner(policies.goal, { ...PPO_DEFAULTS, minibatchSize: 32, epochs: 2 });
     // Every Tensor.data()/dataSync()/array() goes through the engine's read or readSync
     // (kernels that read their inputs use the backend directly, and are not counted).
@@ -463,14 +454,14 @@ describe('DeviceSelfPlay', () => {
     engine.readSync = (id) => (reads++, readSync.call(engine, id));
     engine.read = (id) => (reads++, readAsync.call(engine, id));
     try {
-      const scaled = dsp.playEpisode({ learning: ['goal', 'user'], scalers: { goal: new ReturnScaler(), user: new ReturnScaler() } });
+      const scaled = dsp.collect({ learning: ['goal', 'user'] });
       expect(reads).toBe(1 + 2);
       reads = 0;
-      learner.updateFromTensors(scaled.batches.goal!, new Rng(1));
+      learner.updateFromTensors(tensorBatch(scaled.batches.goal), new Rng(1));
       expect(reads).toBe(1);
       scaled.dispose();
       reads = 0;
-      dsp.playEpisode({ learning: [] }).dispose();
+      dsp.collect({ learning: [] }).dispose();
       expect(reads).toBe(1);
     } finally {
       engine.readSync = readSync;
@@ -483,9 +474,12 @@ describe('DeviceSelfPlay', () => {
 
   it('rejects policies that do not fit the market', () => {
     const policies = makePolicies(MARKET);
-    expect(() => new DeviceSelfPlay({ envOptions: { ...MARKET, dim: 5 }, numEnvs: 2, seed: 0, policies })).toThrow(/the goal policy "goal" reads \d+ observation numbers/);
-    expect(() => new DeviceSelfPlay({ envOptions: MARKET, numEnvs: 0, seed: 0, policies })).toThrow('numEnvs must be a positive integer');
-    expect(() => new DeviceSelfPlay({ envOptions: { ...MARKET, slots: 99 }, numEnvs: 2, seed: 0, policies })).toThrow('slots');
+    const make = (envOptions: object, numEnvs = 2) => new DeviceSelfPlay({ tensor: attentionMarketTensor, envOptions, rounds: MARKET.rounds, numEnvs, seed: 0, policies });
+    const before = tf.memory().numTensors;
+    expect(() => make({ ...MARKET, dim: 5 })).toThrow(/the goal policy "goal" reads \d+ observation numbers/);
+    expect(tf.memory().numTensors).toBe(before); // the tensor env it made is disposed
+    expect(() => make(MARKET, 0)).toThrow('numEnvs must be a positive integer');
+    expect(() => make({ ...MARKET, slots: 99 })).toThrow('slots');
     disposePolicies(policies);
   });
 });
@@ -503,28 +497,20 @@ describe('on wasm', () => {
     const B = 2;
     const policies = makePolicies(MARKET, 11);
     const hostVec = makeVec('attention-market-v0', { numEnvs: B, options: MARKET, autoreset: 'disabled' });
-    const host = hostEpisode(hostVec, policies, new Rng(6, 101), { goal: new ReturnScaler(), user: new ReturnScaler() }, 6);
-    const dsp = new DeviceSelfPlay({
-      envOptions: MARKET,
-      numEnvs: B,
-      seed: 6,
-      policies,
-      gamma: 0.95,
-      gaeLambda: 0.9,
-      noise: 'rng',
-      makeEnv: (_o, numEnvs) => new VecBridge(makeVec('attention-market-v0', { numEnvs, options: MARKET, autoreset: 'disabled' })),
-    });
+    const scalers = () => ({ goal: new ReturnScaler(), user: new ReturnScaler() });
+    const host = hostRollouts(hostVec, policies, new Rng(6, 101), scalers(), 6).collect({ learning: ['goal', 'user'] });
+    const dsp = new DeviceSelfPlay({ tensor: bridge, envOptions: MARKET, rounds: MARKET.rounds, numEnvs: B, seed: 6, policies, scalers: scalers(), gamma: 0.95, gaeLambda: 0.9, noise: 'rng' });
     const learner = new PpoLearner(policies.user, { ...PPO_DEFAULTS, minibatchSize: 8 });
-    const episode = dsp.playEpisode({ learning: ['goal', 'user'], scalers: { goal: new ReturnScaler(), user: new ReturnScaler() } });
-    expectBatchesEqual(episode.batches.user!, host.user, 1e-5);
-    expectBatchesEqual(episode.batches.goal!, host.goal, 1e-5);
-    const stats = learner.updateFromTensors(episode.batches.user!, new Rng(1));
+    const episode = dsp.collect({ learning: ['goal', 'user'] });
+    expectBatchesEqual(tensorBatch(episode.batches.user), hostBatch(host.batches.user), 1e-5);
+    expectBatchesEqual(tensorBatch(episode.batches.goal), hostBatch(host.batches.goal), 1e-5);
+    const stats = learner.updateFromTensors(tensorBatch(episode.batches.user), new Rng(1));
     expect(Number.isFinite(stats.policyLoss) && Number.isFinite(stats.gradNorm)).toBe(true);
     episode.dispose();
     const tensors = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
-      const e = dsp.playEpisode({ learning: ['user'], scalers: { user: new ReturnScaler() } });
-      learner.updateFromTensors(e.batches.user!, new Rng(i));
+      const e = dsp.collect({ learning: ['user'] });
+      learner.updateFromTensors(tensorBatch(e.batches.user), new Rng(i));
       e.dispose();
     }
     expect(tf.memory().numTensors).toBe(tensors);

@@ -4,7 +4,6 @@ import { selectBackend } from '../agents/backend/index.js';
 import { Policy } from '../agents/policy/policy.js';
 import { CategoricalHead, GaussianHead } from '../agents/policy/heads/index.js';
 import { Rng } from '../envs/core/rng.js';
-import { gae } from '../training/learners/gae.js';
 import { applyClippedGradients } from '../training/learners/gradients.js';
 import { PpoLearner, PPO_DEFAULTS } from '../training/learners/ppo.js';
 import { ReinforceLearner, REINFORCE_DEFAULTS } from '../training/learners/reinforce.js';
@@ -13,36 +12,6 @@ import type { Batch } from '../training/learners/batch.js';
 
 beforeAll(async () => {
   await selectBackend('cpu'); // the project's chooser: no tfjs greeting
-});
-
-describe('gae', () => {
-  it('matches the recursion computed by hand, with an episode boundary and a bootstrap', () => {
-    // T = 3 steps, E = 2 trajectories; trajectory 0 ends at t = 1, trajectory 1 never ends.
-    const rewards = new Float64Array([1, 0, 2, 1, 3, 1]);
-    const values = new Float32Array([0.5, 0.2, 0.4, 0.1, 0.3, 0.6]);
-    const done = new Uint8Array([0, 0, 1, 0, 0, 0]);
-    const last = new Float32Array([9, 0.8]);
-    const adv = new Float32Array(6);
-    const ret = new Float32Array(6);
-    const g = 0.9;
-    const l = 0.8;
-    gae(rewards, values, done, last, 3, 2, g, l, adv, ret);
-    // trajectory 0: t2: r=3 + γ·V(last)=9·0.9... its episode did not end at t2, so bootstrap 9
-    const d02 = 3 + g * 9 - 0.3;
-    const d01 = 2 - 0.4; // ends at t = 1: no bootstrap
-    const d00 = 1 + g * 0.4 - 0.5;
-    expect(adv[4]).toBeCloseTo(d02, 5);
-    expect(adv[2]).toBeCloseTo(d01, 5);
-    expect(adv[0]).toBeCloseTo(d00 + g * l * d01, 5);
-    // trajectory 1
-    const d12 = 1 + g * 0.8 - 0.6;
-    const d11 = 1 + g * 0.6 - 0.1;
-    const d10 = 0 + g * 0.1 - 0.2;
-    expect(adv[5]).toBeCloseTo(d12, 5);
-    expect(adv[3]).toBeCloseTo(d11 + g * l * d12, 5);
-    expect(adv[1]).toBeCloseTo(d10 + g * l * (d11 + g * l * d12), 5);
-    for (let i = 0; i < 6; i++) expect(ret[i]).toBeCloseTo(adv[i] + values[i], 5);
-  });
 });
 
 describe('ReturnScaler', () => {

@@ -1,14 +1,17 @@
-import { asAgent, type Agent, type AgentContext, type AgentFn } from '../../agents/agent.js';
 import type { AgentId, Info, ParallelEnv, ResetArgs, StepResult } from '../core/env.js';
 import { ActionError, EnvStateError } from '../core/errors.js';
+import { asPlayer, type AgentContext, type Player, type PlayerFn } from '../core/player.js';
 import { Rng } from '../core/rng.js';
 import type { Space } from '../core/spaces/space.js';
 import type { SingleEnv, SingleResetResult, SingleStepResult } from './single-env.js';
 
-/** The fixed policies of the agents the learner does not control: a function of the agent id, or one per agent. */
+/**
+ * The fixed policies of the agents the learner does not control: a function of the agent id,
+ * or one per agent. Any Agent (agents/agent.ts) or plain function is a Player.
+ */
 export type OtherPolicies<Obs, Act> =
-  | ((agent: AgentId) => Agent<Obs, Act> | AgentFn<Obs, Act>)
-  | Readonly<Record<AgentId, Agent<Obs, Act> | AgentFn<Obs, Act>>>;
+  | ((agent: AgentId) => Player<Obs, Act> | PlayerFn<Obs, Act>)
+  | Readonly<Record<AgentId, Player<Obs, Act> | PlayerFn<Obs, Act>>>;
 
 export interface SingleAgentEnvOptions {
   /** Most env steps the other agents may play in a row before the controlled agent acts again (default 10 000): guards against a phase loop that never reaches it. */
@@ -22,7 +25,7 @@ export interface SingleAgentEnvOptions {
 export const OTHER_AGENT_STREAM = 1_000_000;
 
 interface OtherAgent<Obs, Act> {
-  readonly agent: Agent<Obs, Act>;
+  readonly agent: Player<Obs, Act>;
   readonly stream: number;
   ctx: AgentContext;
 }
@@ -39,7 +42,7 @@ interface OtherAgent<Obs, Act> {
  *
  * reset({ seed }) seeds the env and each other agent's Rng with `new Rng(seed,
  * OTHER_AGENT_STREAM + i)`; without a seed both carry on. Agents' own internal state is
- * theirs to reset in `Agent.reset`, which is called at every reset.
+ * theirs to reset in `Player.reset`, which is called at every reset.
  */
 export class SingleAgentEnv<Obs = unknown, Act = unknown, ResetOptions = Record<string, unknown>> implements SingleEnv<Obs, Act, ResetOptions> {
   readonly observationSpace: Space<Obs>;
@@ -75,7 +78,7 @@ export class SingleAgentEnv<Obs = unknown, Act = unknown, ResetOptions = Record<
       const policy = typeof others === 'function' ? others(id) : Object.hasOwn(others, id) ? others[id] : undefined;
       if (policy === undefined) throw new RangeError(`SingleAgentEnv: no policy given for agent "${id}" of ${env.id}`);
       const stream = OTHER_AGENT_STREAM + i;
-      this.others.set(id, { agent: asAgent(policy, id), stream, ctx: { agent: id, rng: new Rng(0, stream), env: ctxEnv } });
+      this.others.set(id, { agent: asPlayer(policy, id), stream, ctx: { agent: id, rng: new Rng(0, stream), env: ctxEnv } });
     });
     this.observationSpace = env.observationSpace(agent);
     this.actionSpace = env.actionSpace(agent);

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { EpisodeStats } from '../self-play/rollout.js';
+import type { EpisodeStats } from '../rollouts/episode-stats.js';
 
 /**
  * Sums an episode's round metrics and every agent's reward on the device, and reads them
  * back once at the end (the episode's only metric transfer): what `playEpisode` of
- * training/self-play/rollout.ts reports, in the same units.
+ * training/self-play/rollout.ts reports (EpisodeStats), in the same units.
  */
 export class EpisodeMeter {
   private names: string[] | null = null;

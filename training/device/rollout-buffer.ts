@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TensorBatch } from '../learners/batch.js';
 import type { ReturnScaler } from '../learners/return-scaler.js';
-import { gaeOnDevice, scaleRewardsOnDevice } from './gae.js';
+import { gaeOnDevice } from '../learners/gae.js';
+import { scaleRewardsOnDevice } from './return-scaling.js';
 
 /**
  * One role's transitions over an episode of T rounds for E = B·count agents, as tensors

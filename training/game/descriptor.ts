@@ -1,6 +1,7 @@
 import type { BaselineCatalogue } from '../../agents/baseline.js';
 import type { RoleSpec } from '../../envs/core/kernel.js';
 import type { EnvSpec } from '../../envs/core/registry.js';
+import type { TensorGameFactory } from '../device/tensor-game.js';
 import type { PlayResult } from '../play.js';
 import type { MetricWords } from '../profiles/metric-words.js';
 import type { TrainingProfile } from '../profiles/profile.js';
@@ -42,6 +43,8 @@ export interface GameTraining {
   readonly profile: TrainingProfile;
   /** Its rows of RESULTS.md, if any. */
   readonly results?: readonly ResultRow[];
+  /** Its tensor form, where it has one: self-play may then play episodes on the device. */
+  readonly tensor?: TensorGameFactory;
 }
 
 /** Which agents of a side played which baseline (or module) in a run of `play`. */

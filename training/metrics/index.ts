@@ -6,9 +6,7 @@ export { jsonlSink, type JsonlSinkOptions } from './sinks/jsonl.js';
 export { csvSink, csvCell, csvLine, parseCsvLine, flattenEvent, DEFAULT_CSV_KINDS, type CsvSinkOptions } from './sinks/csv.js';
 export {
   progressSink,
-  formatEta,
   formatBar,
-  formatCount,
   formatTtyLine,
   formatPlainLine,
   formatNotice,
@@ -19,4 +17,5 @@ export {
   type ProgressSinkOptions,
   type ProgressState,
 } from './sinks/progress.js';
+export { formatCount, formatEta } from './format.js';
 export { attachSinks, isInteractive, type AttachSinksOptions } from './sinks/attach.js';

@@ -2,15 +2,15 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { fusedRuntime } from '../../agents/policy/fused/runtime.js';
 import { Policy, type PolicyEngine } from '../../agents/policy/policy.js';
-import { ATTENTION_MARKET_ID } from '../../games/attention-market/options.js';
 import { DeviceSelfPlay } from '../device/self-play.js';
+import type { TensorGameFactory } from '../device/tensor-game.js';
 import { OptionError } from '../../envs/core/errors.js';
 import { Rng, type RngState } from '../../envs/core/rng.js';
 import { restoreKernel, snapshotKernel } from '../../envs/core/snapshot.js';
 import { VecEnv } from '../../envs/core/vector-env.js';
 import { spec as envSpec } from '../../envs/registry.js';
 import { game } from '../game/registry.js';
-import type { Batch, UpdateStats } from '../learners/batch.js';
+import type { UpdateStats } from '../learners/batch.js';
 import { FusedPpoLearner } from '../learners/fused-ppo.js';
 import type { Learner } from '../learners/learner.js';
 import { PpoLearner, PPO_DEFAULTS } from '../learners/ppo.js';
@@ -18,16 +18,18 @@ import { ReinforceLearner, REINFORCE_DEFAULTS } from '../learners/reinforce.js';
 import { ReturnScaler, type ReturnScalerState } from '../learners/return-scaler.js';
 import { MetricBus } from '../metrics/bus.js';
 import { Population, type PopulationJSON, type PopulationSide } from '../population/index.js';
+import { gameTraining } from '../game/registry.js';
 import { profileFor, rewardMetric, type TrainingProfile } from '../profiles/index.js';
 import { playWorlds } from '../evaluation/worlds.js';
-import { AgentActor, DeviatorActor, PartialPolicyActor, PolicyActor, type RoleActor } from './actors.js';
+import type { EpisodeStats } from '../rollouts/episode-stats.js';
+import { updateFrom, type RolloutSource, type Side } from '../rollouts/source.js';
+import { AgentActor, DeviatorActor, PolicyActor, type RoleActor } from './actors.js';
 import { entropyCoefs, learningRateOf, parsePairs, trainsAll, type TrainConfig } from './config.js';
 import { policySpecsFor } from './policy-specs.js';
-import { playEpisode, type EpisodeStats } from './rollout.js';
-import { Trajectory } from './trajectory.js';
+import { HostRollouts } from './host-rollouts.js';
+import { playEpisode } from './rollout.js';
 
-/** A side is a role of the env (goal, user, provider, consumer, ...): one shared policy each. */
-export type Side = string;
+export type { Side };
 
 /** Everything that is not weights or optimiser moments: the checkpoint's trainer JSON. */
 export interface TrainerState {
@@ -115,12 +117,14 @@ export class SelfPlayTrainer {
   lastEvaluation: PeriodicEvaluation | null = null;
   /** What picks the best checkpoint. */
   readonly best: Omit<BestMeasure, 'source'> & { source: BestMeasure['source'] };
-  private readonly trajectories: Record<Side, Trajectory> = {};
   /** Where episodes are played, and why (the `rollout` setting, the backend and the env decide). */
   readonly rollout: { kind: 'host' | 'device'; reason: string };
   /** What computes the policies, and why (the `engine` setting, the backend, the learner and the rollouts decide). */
   readonly engine: { kind: PolicyEngine; reason: string };
-  private device: DeviceSelfPlay | null = null;
+  /** Where the episodes are played (made on first use). */
+  private rollouts: RolloutSource | null = null;
+  /** The game's tensor form, where it has one (device rollouts). */
+  private readonly tensor: TensorGameFactory | undefined;
 
   /** The env options, parsed once here (defaults filled in): what the vector envs, the checkpoints and the summaries use. */
   readonly envOptions: unknown;
@@ -164,6 +168,7 @@ export class SelfPlayTrainer {
       if (config.deviators > count) throw problem('deviators', `the ${config.train} side has ${count} agents, so at most ${count} can deviate`);
     }
     this.best = this.bestMeasure();
+    this.tensor = gameTraining(envId)?.tensor;
     this.population = config.population ? new Population<Float32Array[]>({ maxSize: config.populationSize, solver: config.metaSolver }) : null;
     this.rollout = this.chooseRollout();
     this.engine = this.chooseEngine();
@@ -221,12 +226,13 @@ export class SelfPlayTrainer {
    * The tensor env plays whole episodes on the device (policies, env steps, rollout buffer,
    * GAE) so that a GPU backend copies nothing to the host but metric scalars; on a CPU
    * backend the typed-array VecEnv is faster, so `auto` picks by backend. The device path
-   * covers the attention market with policies on both sides and no population.
+   * covers games with a tensor form (GameTraining.tensor), policies on every side and no
+   * population.
    */
   private chooseRollout(): { kind: 'host' | 'device'; reason: string } {
     const c = this.config;
     const unsupported =
-      this.envId !== ATTENTION_MARKET_ID
+      !this.tensor
         ? `${this.envId} has no tensor env`
         : c.population
           ? 'population mode evaluates snapshots on the host'
@@ -280,41 +286,46 @@ export class SelfPlayTrainer {
 
   /** Plays one iteration: rollout, updates, metrics. */
   iterate(): IterationResult {
-    const c = this.config;
     const learning = this.learningSides();
     const t0 = performance.now();
     if (this.population && this.population.size('user') === 0) this.snapshot();
 
-    if (this.rollout.kind === 'device') return this.iterateOnDevice(learning, t0);
-    const actors: RoleActor[] = [];
-    const trajectories: (Trajectory | null)[] = [];
-    for (const side of this.sides) {
-      const r = this.role[side];
-      const role = this.vec.roles[r];
-      if (learning.includes(side)) {
-        const k = c.deviators;
-        actors[r] = k > 0 ? new PartialPolicyActor(this.policies[side], this.peers(side, false), k) : new PolicyActor(this.policies[side]);
-        const head = this.policies[side].head;
-        const rows = k > 0 ? PartialPolicyActor.rowsOf(this.vec.numEnvs, role.count, k) : null;
-        this.trajectories[side] ??= new Trajectory(this.T, this.vec.numEnvs * (k || role.count), this.policies[side].obsSize, head.actionSize, head.actionDtype === 'int32', rows);
-        trajectories[r] = this.trajectories[side];
-      } else {
-        actors[r] = this.baselines[side]?.actor ?? new PolicyActor(this.frozen(side));
-        trajectories[r] = null;
-      }
-    }
-    this.vec.reset(this.episodes === 0 ? { seed: c.seed } : {});
+    this.rollouts ??= this.makeRollouts();
+    const played = this.rollouts.collect({ learning, opponent: (side) => this.frozen(side) });
     this.episodes++;
-    const episode = playEpisode(this.vec, actors, this.rng.sample, trajectories, this.T);
     const t1 = performance.now();
-
     const updates: Partial<Record<Side, UpdateStats>> = {};
-    for (const side of learning) {
-      const batch: Batch = trajectories[this.role[side]]!.toBatch(c.gamma, c.gaeLambda, this.scalers[side]);
-      this.learners[side].setLearningRate(this.learningRate(side));
-      updates[side] = this.learners[side].update(batch, this.rng.shuffle);
+    try {
+      for (const side of learning) {
+        this.learners[side].setLearningRate(this.learningRate(side));
+        updates[side] = updateFrom(this.learners[side], played.batches[side]!, this.rng.shuffle);
+      }
+    } finally {
+      played.dispose();
     }
-    return this.finishIteration(learning, episode, updates, t0, t1);
+    return this.finishIteration(learning, played.stats, updates, t0, t1);
+  }
+
+  /**
+   * The rollout source `rollout.kind` names. Host: the trainer's VecEnv, seeded at the first
+   * episode of a run (a resumed run continues the kernel's restored PRNG). Device: the game's
+   * tensor form, seeded by the episodes played so far (a resumed run meets new worlds).
+   */
+  private makeRollouts(): RolloutSource {
+    const c = this.config;
+    const common = { rounds: this.T, rng: this.rng.sample, gamma: c.gamma, gaeLambda: c.gaeLambda, policies: this.policies, scalers: this.scalers };
+    if (this.rollout.kind === 'device') {
+      return new DeviceSelfPlay({ ...common, tensor: this.tensor!, envOptions: envSpec(this.envId).parseOptions(this.envOptions), numEnvs: c.numEnvs, seed: c.seed + this.episodes, noise: 'rng' });
+    }
+    const baselines: Partial<Record<Side, RoleActor>> = {};
+    for (const [side, b] of Object.entries(this.baselines)) baselines[side] = b.actor;
+    return new HostRollouts({
+      ...common,
+      vec: this.vec,
+      seed: this.episodes === 0 ? c.seed : undefined,
+      baselines,
+      deviators: c.deviators > 0 ? { count: c.deviators, peers: (side) => this.peers(side, false) } : undefined,
+    });
   }
 
   /** The side's learning rate in the coming iteration: its setting, decayed linearly when annealLr (1 at the first iteration, 1/N at the last). */
@@ -324,37 +335,6 @@ export class SelfPlayTrainer {
     if (!c.annealLr) return base;
     const total = Math.ceil(c.steps / this.stepsPerIteration);
     return base * Math.max(1 / total, 1 - this.iteration / total);
-  }
-
-  /** One iteration on the device: the tensor env plays the episode, the learners update from tensor batches. */
-  private iterateOnDevice(learning: Side[], t0: number): IterationResult {
-    const c = this.config;
-    // Made on first use, seeded by the episodes played so far (a resumed run meets new worlds).
-    this.device ??= new DeviceSelfPlay({
-      envOptions: this.envOptions,
-      numEnvs: c.numEnvs,
-      seed: c.seed + this.episodes,
-      policies: { goal: this.policies.goal, user: this.policies.user },
-      gamma: c.gamma,
-      gaeLambda: c.gaeLambda,
-      rng: this.rng.sample,
-      noise: 'rng',
-    });
-    const opponents: Partial<Record<'goal' | 'user', Policy>> = {};
-    for (const side of ['goal', 'user'] as const) if (!learning.includes(side)) opponents[side] = this.frozen(side);
-    const played = this.device.playEpisode({ learning: learning as ('goal' | 'user')[], opponents, scalers: { goal: this.scalers.goal, user: this.scalers.user } });
-    this.episodes++;
-    const t1 = performance.now();
-    const updates: Partial<Record<Side, UpdateStats>> = {};
-    try {
-      for (const side of learning) {
-        this.learners[side].setLearningRate(this.learningRate(side));
-        updates[side] = (this.learners[side] as PpoLearner | ReinforceLearner).updateFromTensors(played.batches[side as 'goal' | 'user']!, this.rng.shuffle);
-      }
-    } finally {
-      played.dispose();
-    }
-    return this.finishIteration(learning, played.stats, updates, t0, t1);
   }
 
   /** Counts the iteration, streams its metrics, takes population snapshots. */
@@ -548,6 +528,9 @@ export class SelfPlayTrainer {
     for (const side of this.sides) this.scalers[side].setState(state.returnScalers[side]);
     restoreKernel(this.vec.kernel, new Uint8Array(Buffer.from(state.env, 'base64')));
     this.summary = state.summary;
+    // Remade from the restored state (episodes played, env) at the next iteration.
+    this.rollouts?.dispose();
+    this.rollouts = null;
   }
 
   /** The baseline agent (and its name) playing `side` when it does not learn, if the `opponents` setting names one. */
@@ -556,7 +539,7 @@ export class SelfPlayTrainer {
   }
 
   dispose(): void {
-    this.device?.dispose();
+    this.rollouts?.dispose();
     for (const side of this.sides) {
       this.learners[side].dispose();
       this.policies[side].dispose();

@@ -9,3 +9,4 @@ export { ridgeUpdate } from './ridge.js';
 export { clusteredTastes, drawClusteredTastes, drawUnitRows, fitUnitBall } from './hidden-state.js';
 export { flatRows } from './flat-layout.js';
 export { repeatTo, outerProductSum } from './tuned-ops.js';
+export { AttentionMarketTensorGame, attentionMarketTensor } from './tensor-game.js';

@@ -1,5 +1,5 @@
 /** The persuasion analysis as `buddy-gym analyze` prints it: tables of V*, ε*, Kamenica–Gentzkow and the reference profiles. */
-import { num, table } from '../../../cli/format.js'; // TODO(after arrows merge): training/metrics/format.js
+import { num, table } from '../../../training/metrics/format.js';
 import type { PersuasionOptions } from '../options.js';
 import type { AnalysisReport, ProfileJson } from './report.js';
 

@@ -6,9 +6,12 @@
  * checkpoint and evaluation, and the final summary. The formatting is pure and exported.
  */
 import { asyncScheduler, tap, throttleTime, type Observable } from 'rxjs';
-import { num } from '../../../cli/format.js';
 import type { TrainEvent } from '../events.js';
+import { formatCount, formatEta, num } from '../format.js';
 import { BufferedWriter, streamTarget, subscribeSink, type Sink } from './common.js';
+
+/** Kept importable from here (cli/info.ts imports formatCount from this module). */
+export { formatCount, formatEta };
 
 export interface ProgressSinkOptions {
   /** Where to write (usually process.stderr); left open. */
@@ -90,20 +93,6 @@ export function etaMs(s: ProgressState): number {
   return (left / progressRate(s)) * 1000;
 }
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-/** A duration: "45s", "1m05s", "2h03m", "3d04h"; "?" when unknown (NaN, infinite, negative). */
-export function formatEta(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  const sec = Math.round(ms / 1000);
-  if (sec < 60) return `${sec}s`;
-  const min = Math.floor(sec / 60);
-  if (min < 60) return `${min}m${pad2(sec % 60)}s`;
-  const h = Math.floor(min / 60);
-  if (h < 24) return `${h}h${pad2(min % 60)}m`;
-  return `${Math.floor(h / 24)}d${pad2(h % 24)}h`;
-}
-
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 
 /**
@@ -121,20 +110,6 @@ export function formatBar(fraction: number, width: number, { ascii = false }: { 
   const full = Math.floor(eighths / 8);
   const part = full < w ? EIGHTHS[eighths % 8] : '';
   return '█'.repeat(full) + part + ' '.repeat(w - full - part.length);
-}
-
-/** A count: "12,345" or, `compact`, "12.3k" / "4.56M". "?" when not finite. */
-export function formatCount(n: number, compact = false): string {
-  if (!Number.isFinite(n)) return '?';
-  if (!compact || Math.abs(n) < 1000) return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const units = ['k', 'M', 'G', 'T'];
-  let x = n / 1000;
-  let u = 0;
-  while (Math.abs(Number(x.toPrecision(3))) >= 1000 && u < units.length - 1) {
-    x /= 1000;
-    u++;
-  }
-  return `${x.toPrecision(3)}${units[u]}`;
 }
 
 /**

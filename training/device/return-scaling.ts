@@ -1,42 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ReturnScaler } from '../learners/return-scaler.js';
 
-/**
- * Generalised advantage estimation on the device, equal to training/learners/gae.ts (in
- * float32 where the host sums in float64): rewards, values and done [T, E] step-major
- * (done 1 where trajectory e's episode ended at step t), lastValues [E] the value after the
- * last step. A backward loop over T of elementwise ops on [E] rows; nothing is read back.
- */
-export function gaeOnDevice(
-  rewards: tf.Tensor2D,
-  values: tf.Tensor2D,
-  done: tf.Tensor2D,
-  lastValues: tf.Tensor1D,
-  gamma: number,
-  lambda: number,
-): { advantages: tf.Tensor2D; returns: tf.Tensor2D } {
-  const [T, E] = checkSteps('gaeOnDevice', rewards, values, done);
-  if (lastValues.rank !== 1 || lastValues.shape[0] !== E) throw new RangeError(`gaeOnDevice: lastValues must be [${E}], got [${lastValues.shape.join(', ')}]`);
-  return tf.tidy(() => {
-    const r = tf.unstack(rewards);
-    const v = tf.unstack(values);
-    const notDone = tf.unstack(tf.sub(1, done));
-    const adv: tf.Tensor[] = new Array(T);
-    let next: tf.Tensor = tf.zeros([E]);
-    for (let t = T - 1; t >= 0; t--) {
-      const nextValue = t === T - 1 ? lastValues : v[t + 1];
-      const delta = tf.sub(tf.add(r[t], tf.mul(tf.mul(nextValue, notDone[t]), gamma)), v[t]);
-      next = tf.add(delta, tf.mul(tf.mul(notDone[t], next), gamma * lambda));
-      adv[t] = next;
-    }
-    const advantages = tf.stack(adv) as tf.Tensor2D;
-    return { advantages, returns: tf.add(advantages, values) as tf.Tensor2D };
-  });
-}
-
 /** Discounted returns G_t = r_t + γ G_{t+1} (1 − done_t), [T, E], restarting after every done. */
 export function discountedReturnsOnDevice(rewards: tf.Tensor2D, done: tf.Tensor2D, gamma: number): tf.Tensor2D {
-  const [T] = checkSteps('discountedReturnsOnDevice', rewards, rewards, done);
+  if (rewards.rank !== 2) throw new RangeError(`discountedReturnsOnDevice: rewards must be [T, E], got [${rewards.shape.join(', ')}]`);
+  if (done.rank !== 2 || done.shape[0] !== rewards.shape[0] || done.shape[1] !== rewards.shape[1]) {
+    throw new RangeError(`discountedReturnsOnDevice: done must be [${rewards.shape.join(', ')}] like the rewards, got [${done.shape.join(', ')}]`);
+  }
+  const T = rewards.shape[0];
   return tf.tidy(() => {
     const r = tf.unstack(rewards);
     const keep = tf.unstack(tf.mul(tf.sub(1, done), gamma));
@@ -75,12 +46,4 @@ export function mergeReturnMoments(scaler: ReturnScaler, n: number, mean: number
   scaler.mean += (delta * n) / total;
   scaler.count = total;
   return Math.sqrt(scaler.m2 / scaler.count + 1e-8);
-}
-
-function checkSteps(who: string, a: tf.Tensor, b: tf.Tensor, done: tf.Tensor): [number, number] {
-  if (a.rank !== 2) throw new RangeError(`${who}: rewards must be [T, E], got [${a.shape.join(', ')}]`);
-  for (const [name, t] of [['values', b], ['done', done]] as const) {
-    if (t.rank !== 2 || t.shape[0] !== a.shape[0] || t.shape[1] !== a.shape[1]) throw new RangeError(`${who}: ${name} must be [${a.shape.join(', ')}] like the rewards, got [${t.shape.join(', ')}]`);
-  }
-  return [a.shape[0], a.shape[1] as number];
 }
