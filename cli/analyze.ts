@@ -24,10 +24,7 @@ export const analyzeSpec: CommandSpec = {
     HELP_FLAG,
   ],
   get examples() {
-    return analyzable().flatMap((g) => {
-      const presets = Object.keys(g.env.presets ?? {});
-      return presets.length ? [`buddy-gym analyze ${g.env.id} --preset ${presets.at(-1)}`] : [`buddy-gym analyze ${g.env.id}`];
-    });
+    return analyzable().flatMap((g) => (g.analysis!.examples ?? ['']).map((flags) => `buddy-gym analyze ${g.env.id} ${flags}`.trimEnd()));
   },
 };
 

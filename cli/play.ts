@@ -98,7 +98,7 @@ function play(g: GameDescriptor, values: FlagValues, modules: readonly AgentModu
   const metricNames = summaryMetrics(words, Object.keys(eps[0].metrics));
   const reportOf = g.playReport?.(run, groups, options);
   const notes = Object.values(groups).flat().some((x) => x.cheats)
-    ? ['NOTE: a cheating reference plays (marked *): it reads hidden state no agent of its side can see; a yardstick, not a baseline to beat.']
+    ? ['NOTE: a CHEATING REFERENCE plays (marked *): it reads hidden state no agent of its side can see; a yardstick, not a baseline to beat.']
     : [];
 
   const json: PlaySummaryJson = {
@@ -123,7 +123,7 @@ function play(g: GameDescriptor, values: FlagValues, modules: readonly AgentModu
     return EXIT.ok;
   }
   const seeds = episodes * numEnvs === 1 ? `seed ${seed}` : `seeds ${seed}..${seed + episodes * numEnvs - 1}`;
-  const what = numEnvs === 1 ? `${episodes} episode${episodes === 1 ? '' : 's'}` : `${episodes} samples x ${numEnvs} episodes`;
+  const what = numEnvs === 1 ? `${episodes} episode${episodes === 1 ? '' : 's'}` : `${episodes} sample${episodes === 1 ? '' : 's'} x ${numEnvs} episodes`;
   io.out(`${g.env.id}: ${what} (${seeds}), ${rounds} rounds each`);
   const givenText = Object.entries(given).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
   io.out(`options: ${givenText.length ? `${givenText.join(', ')}, others default` : 'defaults'}`);

@@ -42,7 +42,13 @@ type Run = Command['run'];
  * training parts and imports the module.
  */
 function lazy(spec: CommandSpec, load: () => Promise<Run>): Command {
-  return { spec, run: (argv, io) => loadGames().then(load).then((run) => run(argv, io)) };
+  return {
+    spec,
+    run(argv, io) {
+      parseCommandArgs(spec, argv); // a mistake in the flags is named before anything heavy loads
+      return loadGames().then(load).then((run) => run(argv, io));
+    },
+  };
 }
 
 /** A command whose very spec needs heavy modules: its name and summary here, the rest loaded on use. */
@@ -157,7 +163,7 @@ export function runCli(argv: readonly string[], io: CliIO): ExitCode {
       }
       const cmd = find(rest[0]);
       if (!cmd || rest.length > 1) throw rest.length > 1 ? new UsageError(`help takes one command name, got ${rest.join(' ')}`) : unknownCommand(rest[0]);
-      return cmd.run(['--help'], fittedIO(io));
+      return helpOf(cmd, ['--help'], fittedIO(io))!;
     }
     const cmd = find(first);
     if (!cmd) throw unknownCommand(first);

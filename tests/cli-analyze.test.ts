@@ -118,22 +118,23 @@ describe('buddy-gym analyze: every preset, text and --json', () => {
 describe('buddy-gym analyze: mistakes, exit code 2 and one line saying what is wrong', () => {
   const cases: [string[], RegExp][] = [
     [[], /which env\? give an env id: buddy-gym analyze emergent-alignment-v0 \| pluralistic-market-v0/],
-    [['attention-market-v0'], /analyze knows the persuasion family and the consensus game: emergent-alignment-v0, pluralistic-market-v0, consensus-game-v0; attention-market-v0 has no exact analysis/],
-    [['nope-v0'], /analyze knows the persuasion family and the consensus game: .*; "nope-v0" is not a registered env id/],
+    [['attention-market-v0'], /analyze knows emergent-alignment-v0, pluralistic-market-v0, consensus-game-v0; attention-market-v0 has no exact analysis/],
+    [['nope-v0'], /analyze knows .*; "nope-v0" is not a registered env id/],
     [['consensus-game-v0', '--preset', 'nope'], /--preset: consensus-game-v0 has no preset "nope"; its presets are example, geography/],
     [['consensus-game-v0', '--option', 'erIterations=0'], /--option: .*erIterations/],
     [[PLURAL, SINGLE], /expected one env id, got 2/],
     [[PLURAL, '--bogus'], /unknown flag --bogus; the flags of "analyze" are --preset, --option, --json, --help/],
     [[PLURAL, '--preset'], /flag --preset needs a value <NAME>/],
-    [[PLURAL, '--preset', 'nope'], /--preset: pluralistic-market-v0: option "preset" = "nope" is not allowed: must be one of "kg-single", .*"two-types"/],
-    [[SINGLE, '--preset', 'two-types'], /--preset: emergent-alignment-v0: option "preset" = "two-types" is not allowed: must be one of "kg-single", "two-opposed"/],
+    [[PLURAL, '--preset', 'nope'], /--preset: pluralistic-market-v0 has no preset "nope"; its presets are kg-single, .*two-types/],
+    [[SINGLE, '--preset', 'two-types'], /--preset: emergent-alignment-v0 has no preset "two-types"; its presets are kg-single, two-opposed/],
+    [[SINGLE, '--option', 'preset=two-types'], /--option: emergent-alignment-v0: option "preset" = "two-types" is not allowed: must be one of "kg-single", "two-opposed"/],
     [[PLURAL, '--option', 'personalized=maybe'], /--option: pluralistic-market-v0: option "personalized" = "maybe" is not allowed: must be true or false/],
     [[PLURAL, '--option', 'signalNoise=1'], /option "signalNoise" = 1 .*must be below 1/],
     [[PLURAL, '--option', 'novel'], /--option expects key=value, got "novel"/],
     [[PLURAL, '--option', 'instance=@/no/such/file.json'], /--option: cannot read \/no\/such\/file.json/],
     [[PLURAL, '--option', 'instance={"name":"x"}'], /option "instance" .*is not allowed/],
-    [[PLURAL, '--preset', 'kg-single', '--option', 'preset=two-types'], /give the preset once/],
-    [[PLURAL, '--preset', 'kg-single', '--option', `instance=${JSON.stringify(PERSUASION_PRESETS['kg-single'])}`], /give --preset or --option instance=..., not both/],
+    [[PLURAL, '--preset', 'kg-single', '--option', 'preset=two-types'], /give preset once: --preset kg-single sets preset="kg-single" and --option sets it again/],
+    [[PLURAL, '--preset', 'kg-single', '--option', `instance=${JSON.stringify(PERSUASION_PRESETS['kg-single'])}`], /give instance once: --preset kg-single sets instance=null and --option sets it again/],
   ];
   for (const [argv, message] of cases) {
     it(`analyze ${argv.join(' ').slice(0, 60)}`, async () => {

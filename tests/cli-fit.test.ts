@@ -41,7 +41,8 @@ describe('output fits the terminal', () => {
     [['eval', '--help']],
     [['play', '--help']],
     [['list', 'attention-market-v0']],
-    [['play', 'trade-market-v0', '--episodes', '1', '--num-envs', '2']],
+    [['play', 'consensus-game-v0', '--episodes', '2']],
+    [['play', 'attention-market-v0', '--users', 'greedy:2,oracle:2', '--episodes', '2']],
   ])('%j: every line within 80 columns, every word kept', async (argv) => {
     const whole = await cli(undefined, ...argv);
     expect(whole.lines.some((l) => l.length > 80)).toBe(true); // there was something to fit

@@ -5,8 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerProfile, profileFor } from '../training/profiles/index.js';
 import { trainSchema } from '../training/self-play/config.js';
-import type { GenericEvalJson } from '../cli/eval-generic.js';
-import type { GenericPlayJson } from '../cli/play-generic.js';
+import type { EvalJson } from '../cli/eval.js';
+import type { PlaySummaryJson } from '../cli/play.js';
 import { captureIO } from '../cli/io.js';
 import { runCli } from '../cli/program.js';
 import type { TrainSummaryJson } from '../cli/train.js';
@@ -57,7 +57,7 @@ describe.each(GAMES)('buddy-gym train and eval $id', ({ id, options, sides, head
   it('cross-plays the checkpoint with the baselines: every side has a reward and the headline metric', async () => {
     const r = await cli('eval', summary.checkpoint, '--episodes', '2', '--num-envs', '2', '--backend', 'cpu', '--json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as GenericEvalJson;
+    const j = JSON.parse(r.out) as EvalJson;
     expect(j.sides).toEqual(sides);
     const count = sides.reduce((n, s) => n * j.players[s].length, 1);
     expect(j.matchups).toHaveLength(count);
@@ -162,7 +162,7 @@ describe('buddy-gym play for the other games', () => {
   it.each(GAMES)('$id: each side played by its reference baseline, rewards and metrics with CIs', async ({ id, options, sides, headline }) => {
     const r = await cli('play', id, ...options, '--episodes', '2', '--num-envs', '4', '--json');
     expect(r.code, r.err).toBe(0);
-    const j = JSON.parse(r.out) as GenericPlayJson;
+    const j = JSON.parse(r.out) as PlaySummaryJson;
     expect(Object.keys(j.players)).toEqual(sides);
     for (const side of sides) expect(Number.isFinite(j.reward[side].mean)).toBe(true);
     expect(j.metrics[headline]).toBeDefined();
@@ -172,7 +172,7 @@ describe('buddy-gym play for the other games', () => {
     const accuracy = async (agent: string) => {
       const r = await cli('play', 'emergent-alignment-v0', '--preset', 'kg-single', '--side', `provider=${agent}`, '--episodes', '8', '--num-envs', '64', '--json');
       expect(r.code, r.err).toBe(0);
-      return (JSON.parse(r.out) as GenericPlayJson).metrics.accuracy;
+      return (JSON.parse(r.out) as PlaySummaryJson).metrics.accuracy;
     };
     const kg = await accuracy('kg-optimal');
     expect(Math.abs(kg.mean! - 0.7)).toBeLessThan(Math.max(kg.ci95!, 0.02));
@@ -181,10 +181,11 @@ describe('buddy-gym play for the other games', () => {
 
   it.each([
     [['play', 'trade-market-v0', '--side', 'buyer=x'], /--side: trade-market-v0 has no side "buyer"; its sides are price-setter, consumer/],
-    [['play', 'trade-market-v0', '--side', 'price-setter=oracle-ish'], /--side: the price-setter side has no agent "oracle-ish"; its agents are tatonnement, fixed/],
-    [['play', 'trade-market-v0', '--side', 'price-setter'], /--side expects side=agent/],
-    [['play', 'trade-market-v0', '--goals', 'honest'], /--goals is for attention-market-v0; for trade-market-v0 choose agents with --side/],
-    [['play', 'attention-market-v0', '--side', 'user=greedy'], /--side is for the other games/],
+    [['play', 'trade-market-v0', '--side', 'price-setter=oracle-ish'], /--side price-setter: unknown price-setter agent "oracle-ish"; the price-setter agents are tatonnement, fixed/],
+    [['play', 'trade-market-v0', '--side', 'price-setter'], /--side expects SIDE=AGENT/],
+    [['play', 'trade-market-v0', '--goals', 'honest'], /--goals: trade-market-v0 has no side "goal"; its sides are price-setter, consumer/],
+    [['play', 'trade-market-v0', '--agent', 'buyer=./x.ts'], /--agent buyer=\.\/x\.ts: no such file/],
+    [['play', 'attention-market-v0', '--side', 'user=greedy', '--users', 'softmax'], /--users and --side user both choose the user side; give it once/],
     [['play', 'consensus-game-v0', '--preset', 'nope'], /--preset: consensus-game-v0 has no preset "nope"/],
   ])('%j is refused: %s', async (argv, message) => {
     const r = await cli(...argv);

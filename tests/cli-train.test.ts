@@ -202,7 +202,7 @@ describe('buddy-gym train', () => {
     [['eval', '/no/such/ckpt'], /no such checkpoint folder/],
     [['eval', 'x', '--vs', 'all'], /--vs must be baselines or none, got "all"/],
     [['eval', 'x', '--episodes', '0'], /--episodes must be an integer in \[1, 100000\], got "0"/],
-    [['eval', 'x', '--agent', 'robots=./a.ts'], /--agent expects users=PATH or goals=PATH/],
+    [['eval', 'x', '--agent', 'robots'], /--agent expects SIDE=PATH/],
     [['eval', 'x', '--agent', 'users=./no-such-agent.ts'], /--agent users=\.\/no-such-agent\.ts: no such file/],
     [['info'], /which checkpoint\?/],
     [['info', 'a', 'b'], /expected one checkpoint folder, got 2/],
@@ -223,13 +223,13 @@ describe('buddy-gym eval', () => {
     const r = await cli('eval', ckpt, '--episodes', '3', '--backend', 'cpu');
     expect(r.code).toBe(0);
     const out = r.out;
-    expect(out).toMatch(/^attention-market-v0: cross-play, 3 episodes x 2 copies per pairing \(seed 0\), 4 rounds each; backend cpu$/m);
+    expect(out).toMatch(/^attention-market-v0: cross-play, 3 episodes x 2 copies per matchup \(seed 0\), 4 rounds each; backend cpu$/m);
     expect(out).toMatch(/^ {2}run\/step-16\s+policy\s+π_user of /m);
     expect(out).toMatch(/^ {2}oracle\*\s+baseline\s+CHEATING REFERENCE/m);
-    expect(out).toContain('user regret per round, mean ± 95% CI');
-    expect(out).toContain('goal utility per goal per round: visibility net of generation cost');
-    expect(out).toContain('user welfare per round');
-    expect(out).toMatch(/^users \\ goals\s+run\/step-16\s+honest\s+exaggerate\s+random$/m);
+    expect(out).toContain('user regret per round (mean over users), mean ± 95% CI (lower is better)');
+    expect(out).toContain('goal reward per goal per round (visibility net of cost), mean ± 95% CI (higher is better for the goal side)');
+    expect(out).toContain('user welfare per round (sum of true relevance), mean ± 95% CI (higher is better)');
+    expect(out).toMatch(/^user \\ goal\s+run\/step-16\s+honest\s+exaggerate\s+random$/m);
     for (const row of ['run/step-16', 'greedy', 'softmax', 'random', 'oracle\\*']) {
       expect(out).toMatch(new RegExp(`^${row}(\\s+-?\\d+\\.\\d{3} ± \\d+\\.\\d{3}){4}$`, 'm'));
     }
@@ -244,34 +244,35 @@ describe('buddy-gym eval', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as EvalJson;
     expect(j).toMatchObject({ env: ID, episodes: 3, seed: 0, numEnvs: 2, rounds: 4, backend: 'cpu' });
-    expect(j.players.users.map((p) => p.label)).toEqual(['run/step-16', 'greedy', 'softmax', 'random', 'oracle*']);
-    expect(j.players.goals.map((p) => p.label)).toEqual(['run/step-16', 'honest', 'exaggerate', 'random']);
-    expect(j.players.users.find((p) => p.label === 'oracle*')?.cheatingReference).toBe(true);
-    expect(j.cells).toHaveLength(20);
-    for (const c of j.cells) {
-      for (const k of ['regret', 'normalizedRegret', 'goalUtility', 'welfare', 'userReward'] as const) {
-        expect(c[k].n, k).toBe(3);
-        expect(typeof c[k].mean, k).toBe('number');
-        expect(typeof c[k].ci95, k).toBe('number');
+    expect(j.sides).toEqual(['goal', 'user']);
+    expect(j.players.user.map((p) => p.label)).toEqual(['run/step-16', 'greedy', 'softmax', 'random', 'oracle*']);
+    expect(j.players.goal.map((p) => p.label)).toEqual(['run/step-16', 'honest', 'exaggerate', 'random']);
+    expect(j.players.user.find((p) => p.label === 'oracle*')?.cheatingReference).toBe(true);
+    expect(j.matchups).toHaveLength(20);
+    for (const m of j.matchups) {
+      for (const s of [m.reward.goal, m.reward.user, m.metrics.meanRegret, m.metrics.meanNormalizedRegret, m.metrics.welfare]) {
+        expect(s.n).toBe(3);
+        expect(typeof s.mean).toBe('number');
+        expect(typeof s.ci95).toBe('number');
       }
     }
-    expect(j.cells.find((c) => c.users === 'oracle*' && c.goals === 'honest')?.regret).toEqual({ mean: 0, ci95: 0, n: 3 });
+    expect(j.matchups.find((m) => m.players.user === 'oracle*' && m.players.goal === 'honest')?.metrics.meanRegret).toEqual({ mean: 0, ci95: 0, n: 3 });
     expect(j.exploitability).toEqual([{ checkpoint: ckpt, label: 'run/step-16', stored: null, lowerBound: null }]);
     // --vs none: the checkpoint alone; a run folder stands for its latest checkpoint.
     const alone = JSON.parse((await cli('eval', run, '--vs', 'none', '--episodes', '2', '--backend', 'cpu', '--json')).out) as EvalJson;
-    expect(alone.cells.map((c) => [c.users, c.goals])).toEqual([['run/step-16', 'run/step-16']]);
+    expect(alone.matchups.map((m) => [m.players.user, m.players.goal])).toEqual([['run/step-16', 'run/step-16']]);
   });
 
   it('includes a custom agent module (--agent users=tests/fixtures/my-agent.ts) in the table', async () => {
     const r = await cli('eval', ckpt, '--agent', `users=${AGENT}`, '--episodes', '2', '--backend', 'cpu', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as EvalJson;
-    const mine = j.players.users.at(-1)!;
+    const mine = j.players.user.at(-1)!;
     expect(mine).toMatchObject({ label: 'sticky-greedy', kind: 'agent', cheatingReference: false });
     expect(mine.source).toContain(AGENT);
-    const cells = j.cells.filter((c) => c.users === 'sticky-greedy');
-    expect(cells.map((c) => c.goals)).toEqual(['run/step-16', 'honest', 'exaggerate', 'random']);
-    for (const c of cells) expect(Number.isFinite(c.regret.mean)).toBe(true);
+    const cells = j.matchups.filter((m) => m.players.user === 'sticky-greedy');
+    expect(cells.map((m) => m.players.goal)).toEqual(['run/step-16', 'honest', 'exaggerate', 'random']);
+    for (const m of cells) expect(Number.isFinite(m.metrics.meanRegret.mean)).toBe(true);
     const text = await cli('eval', ckpt, '--agent', `users=${AGENT}`, '--episodes', '2', '--backend', 'cpu');
     expect(text.out).toMatch(/^sticky-greedy(\s+-?\d+\.\d{3} ± \d+\.\d{3}){4}$/m);
   });
@@ -289,7 +290,7 @@ describe('buddy-gym eval', () => {
     expect(x.stored).toMatchObject({ exploitabilityUserGain: tj.exploitability!.trained.sides.user.gain, exploitabilityIterations: 1 });
     expect(x.lowerBound?.label).toBe('exploitability lower bound (trained best response, fixed budget)');
     const text = await cli('eval', tj.checkpoint, '--vs', 'none', '--episodes', '2', '--backend', 'cpu');
-    expect(text.out).toMatch(/stored by train, LOWER BOUND \(1 best-response iterations per side\): users -?\d/);
+    expect(text.out).toMatch(/stored by train, LOWER BOUND \(1 best-response iterations per side\): goal -?\d.*, user -?\d/);
   });
 
   it('refuses a damaged checkpoint with exit 2 and what is wrong', async () => {

@@ -8,7 +8,12 @@ import { presetNames, register, registeredIds } from '../envs/registry.js';
 import { checkSpec } from '../cli/check.js';
 import { captureIO } from '../cli/io.js';
 import { listSpec } from '../cli/list.js';
-import { playCommand, type PlaySummaryJson } from '../cli/play.js';
+import type { PlaySummaryJson } from '../cli/play.js';
+import { registeredGames } from '../training/game/registry.js';
+import type { AttentionMarketPlayJson } from '../games/attention-market/play-report.js';
+
+/** What `play attention-market-v0 --json` prints: the common summary and the market's own figures. */
+type MarketPlayJson = PlaySummaryJson & AttentionMarketPlayJson;
 import { playSpec } from '../cli/play-spec.js';
 import { COMMANDS, runCli } from '../cli/program.js';
 
@@ -107,8 +112,8 @@ describe('buddy-gym play', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(r.out).toContain(`${ID}: 5 episodes (seeds 1..5), 32 rounds each`);
-    expect(r.out).toContain('goals: 8 x exaggerate');
-    expect(r.out).toContain('users: 4 x greedy');
+    expect(r.out).toContain('goal: 8 x exaggerate');
+    expect(r.out).toContain('user: 4 x greedy');
     const rows = tableRows(r.out);
     for (const label of [
       'user regret per round (mean over users)',
@@ -134,18 +139,22 @@ describe('buddy-gym play', () => {
   it('prints the same summary as JSON with --json', async () => {
     const r = await cli('play', ID, '--goals', 'exaggerate:4,honest:4', '--users', 'softmax', '--episodes', '4', '--seed', '9', '--json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as PlaySummaryJson;
-    expect(j).toMatchObject({ env: ID, episodes: 4, seed: 9, rounds: 32, notes: [] });
+    const j = JSON.parse(r.out) as MarketPlayJson;
+    expect(j).toMatchObject({ env: ID, episodes: 4, seed: 9, numEnvs: 1, rounds: 32, notes: [], players: { goal: 'exaggerate:4,honest:4', user: 'softmax' } });
     expect(j.options).toMatchObject({ goals: 8, users: 4, slots: 3 });
-    expect(j.goals).toEqual([
-      { type: 'exaggerate', count: 4, agent: 'exaggerate(0.5)', ids: ['goal_0', 'goal_1', 'goal_2', 'goal_3'] },
-      { type: 'honest', count: 4, agent: 'honest', ids: ['goal_4', 'goal_5', 'goal_6', 'goal_7'] },
+    expect(j.groups.goal).toEqual([
+      { type: 'exaggerate', count: 4, agent: 'exaggerate(0.5)', ids: ['goal_0', 'goal_1', 'goal_2', 'goal_3'], cheatingReference: false },
+      { type: 'honest', count: 4, agent: 'honest', ids: ['goal_4', 'goal_5', 'goal_6', 'goal_7'], cheatingReference: false },
     ]);
     for (const k of ['meanRegret', 'meanNormalizedRegret', 'welfare', 'topGoalVisibilityShare', 'generationCost', 'honesty', 'estimateError', 'finalEstimateError']) {
-      expect(j.metrics[k].n, k).toBe(4);
-      expect(typeof j.metrics[k].mean, k).toBe('number');
-      expect(typeof j.metrics[k].ci95, k).toBe('number');
+      expect(j.market[k].n, k).toBe(4);
+      expect(typeof j.market[k].mean, k).toBe('number');
+      expect(typeof j.market[k].ci95, k).toBe('number');
     }
+    // The round metrics (every game's) agree with the market's own figures.
+    expect(j.metrics.meanRegret.mean).toBeCloseTo(j.market.meanRegret.mean!, 12);
+    for (const side of ['goal', 'user']) expect(typeof j.reward[side].mean).toBe('number');
+    expect(Object.keys(j.rewardByGroup.goal)).toEqual(['exaggerate', 'honest']);
     const share = (t: string) => (j.byGoalType[t].visibilityShare as { mean: number }).mean;
     expect(share('exaggerate') + share('honest')).toBeCloseTo(1, 12);
     expect(j.byGoalType.honest.honesty).toEqual({ mean: 0, ci95: 0, n: 4 });
@@ -156,10 +165,10 @@ describe('buddy-gym play', () => {
   });
 
   it('gives honest goals and oracle users a mean regret of exactly 0, and marks the oracle as cheating', async () => {
-    const j = JSON.parse((await cli('play', ID, '--goals', 'honest', '--users', 'oracle', '--episodes', '3', '--json')).out) as PlaySummaryJson;
+    const j = JSON.parse((await cli('play', ID, '--goals', 'honest', '--users', 'oracle', '--episodes', '3', '--json')).out) as MarketPlayJson;
     expect(j.metrics.meanRegret).toEqual({ mean: 0, ci95: 0, n: 3 });
     expect(j.metrics.meanNormalizedRegret.mean).toBe(0);
-    expect(j.users[0]).toMatchObject({ type: 'oracle', cheatingReference: true });
+    expect(j.groups.user[0]).toMatchObject({ type: 'oracle', cheatingReference: true });
     expect(j.notes.join(' ')).toMatch(/CHEATING REFERENCE/);
     const text = await cli('play', ID, '--goals', 'honest', '--users', 'oracle', '--episodes', '3');
     expect(text.out).toMatch(/CHEATING REFERENCE/);
@@ -187,7 +196,7 @@ describe('buddy-gym play', () => {
     const r = await cli('play', ID, '--episodes', '1', '--option', 'rounds=2');
     expect(r.code).toBe(0);
     expect(tableRows(r.out).get('normalised regret (0 best set, 1 worst)')![1]).toBeNaN();
-    const j = JSON.parse((await cli('play', ID, '--episodes', '1', '--option', 'rounds=2', '--json')).out) as PlaySummaryJson;
+    const j = JSON.parse((await cli('play', ID, '--episodes', '1', '--option', 'rounds=2', '--json')).out) as MarketPlayJson;
     expect(j.metrics.meanRegret.ci95).toBeNull();
   });
 });
@@ -220,7 +229,7 @@ describe('mistakes in the command line: one line naming what is wrong, exit code
     [['play', ID, '--episodes', '3', '--episodes', '4'], /flag --episodes is given 2 times/],
     [['play', ID, '--seed', '1.5'], /--seed must be an integer/],
     [['play', ID, '--json=yes'], /flag --json takes no value/],
-    [['play', ID, '-x'], /unknown flag -x; the flags of "play" are --goals, --users, --agent, --episodes, --seed, --option, --side, --preset, --num-envs, --json, --help/],
+    [['play', ID, '-x'], /unknown flag -x; the flags of "play" are --side, --goals, --users, --agent, --preset, --option, --episodes, --num-envs, --seed, --json, --help/],
     [['play', ID, '--goals', 'liar'], /--goals: unknown goal agent "liar"; the goal agents are honest, exaggerate, random/],
     [['play', ID, '--users', 'psychic'], /--users: unknown user agent "psychic"; the user agents are greedy, softmax, random, oracle/],
     [['play', ID, '--goals', 'exaggerate:4,honest:3'], /--goals: the counts in "exaggerate:4,honest:3" add up to 7, but the env has 8 goal agents/],
@@ -275,13 +284,15 @@ describe('--help', () => {
 
   it('names every agent of play, the oracle as the cheating reference', async () => {
     const out = (await cli('play', '--help')).out;
-    for (const name of ['honest', 'exaggerate', 'random', 'greedy', 'softmax', 'oracle']) expect(out).toMatch(new RegExp(`^ {2}${name}\\s+\\S`, 'm'));
-    expect(out).toMatch(/oracle\s+CHEATING REFERENCE/);
+    for (const name of ['honest', 'exaggerate', 'random', 'greedy', 'softmax', 'oracle\\*']) expect(out).toMatch(new RegExp(`^ {4}${name}\\s+\\S`, 'm'));
+    expect(out).toMatch(/oracle\*\s+CHEATING REFERENCE/);
+    // Every registered game's sides are listed, each with its baselines.
+    for (const g of registeredGames()) expect(out).toContain(`  ${g.env.id}, `);
   });
 
-  it('commands are plain functions of argv and an output sink', () => {
+  it('commands are plain functions of argv and an output sink; --help is answered once, by runCli', async () => {
     const io = captureIO();
-    expect(playCommand(['--help'], io)).toBe(0);
+    expect(await runCli(['play', '--help'], io)).toBe(0);
     expect(io.stdout[0]).toMatch(/^buddy-gym play:/);
   });
 });

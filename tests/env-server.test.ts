@@ -216,7 +216,7 @@ describe('trajectories through the server equal the in-process env, bit for bit'
     expect(hello).toMatchObject({ mode: 'single-agent', agent: 'user_1', baselines: { goal: 'honest', user: 'greedy' }, possible_agents: ['user_1'], phases: ['user'] });
     const inner = make(id, options);
     const profile = profileFor(id, []);
-    const ref = new SingleAgentEnv(inner, 'user_1', (a) => (a.startsWith('goal') ? profile.baselines.goal.honest() : profile.baselines.user.greedy()));
+    const ref = new SingleAgentEnv(inner, 'user_1', (a) => (a.startsWith('goal') ? profile.baselines.goal.honest.make() : profile.baselines.user.greedy.make()));
     const rng = new Rng(9, 0);
     const flat = (o: unknown) => {
       const out = new Float32Array(inner.observationSpace('user_1').flatSize);

@@ -1,3 +1,4 @@
+import { game } from '../training/game/registry.js';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runFigures } from '../training/dashboard/charts.js';
@@ -129,12 +130,15 @@ describe('figures (small multiples)', () => {
 describe("a run's figures", () => {
   const ev = (i: number, metrics: Record<string, number>): TrainEvent => ({ kind: 'episode', time: i, step: i * 64, iteration: i, metrics });
 
-  it("trade-market panels carry trade-market titles; persuasion's per-round records get none", () => {
-    const trade = runFigures([ev(1, { priceError: 0.1, excessDemand: 0.2 }), ev(2, { priceError: 0.05, excessDemand: 0.1 })], 'trade-market-v0');
+  it("trade-market panels carry trade-market titles (the game's words); persuasion's per-round records get none", () => {
+    const words = (id: string) => game(id).words;
+    const trade = runFigures([ev(1, { priceError: 0.1, excessDemand: 0.2 }), ev(2, { priceError: 0.05, excessDemand: 0.1 })], 'trade-market-v0', words('trade-market-v0'));
     const titles = trade.find((f) => f.id === 'round-metrics')!.figure.panels.map((p) => p.title);
     expect(titles).toEqual(['relative price error |p - p*| / p*', 'excess demand sum (demand - supply)']);
     expect(texts(layoutFigure(trade[0].figure).primitives).join(' ')).not.toMatch(/REGRET|VISIBILITY/);
-    const persuasion = runFigures([ev(1, { userType: 1, gap: 0.2, consulted: -1 })], 'emergent-alignment-v0');
+    const persuasion = runFigures([ev(1, { userType: 1, gap: 0.2, consulted: -1 })], 'emergent-alignment-v0', words('emergent-alignment-v0'));
+    // Without words a metric is named by its name, spaced out.
+    expect(runFigures([ev(1, { priceError: 0.1 })], 'x-v0')[0].figure.panels.map((p) => p.title)).toEqual(['price error']);
     expect(persuasion[0].figure.panels.map((p) => p.title)).toEqual(["user's gap V* - utility"]);
     // With no evaluation events, the evaluations figure says so rather than showing an empty frame.
     expect(texts(layoutFigure(persuasion.find((f) => f.id === 'evaluations')!.figure).primitives)).toContain('NO DATA');

@@ -57,3 +57,10 @@ export const attentionMarketPlayReport: PlayReporter<AttentionMarketOptions> = (
   };
   return { rows, json };
 };
+
+/** The fields the attention market adds to `play --json`. */
+export type AttentionMarketPlayJson = ReturnType<typeof attentionMarketPlayReport>['json'] & {
+  readonly market: Record<string, ReturnType<typeof statJson>>;
+  readonly byGoalType: Record<string, Record<string, ReturnType<typeof statJson> | number>>;
+  readonly byUserType: Record<string, Record<string, ReturnType<typeof statJson> | number>>;
+};

@@ -20,6 +20,7 @@ export const consensusGame: GameDescriptor<ConsensusGameOptions> = {
       'rankings next to the initial ones, their accuracy where the answer is known, and the',
       'fixed-point residual.',
     ],
+    examples: ['--preset geography --option erIterations=20000'],
     async run(options) {
       const { consensusAnalysis, formatConsensusAnalysis } = await import('./analysis.js');
       const report = consensusAnalysis(options);

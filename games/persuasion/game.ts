@@ -31,7 +31,7 @@ export const emergentAlignment: GameDescriptor<PersuasionOptions> = {
   words: persuasionWords,
   baselines: PERSUASION_BASELINES,
   reference: PERSUASION_REFERENCE,
-  analysis,
+  analysis: { ...analysis, examples: ['--preset kg-single'] },
   training: async () => (await import('./training.js')).emergentAlignmentTraining,
 };
 
@@ -42,6 +42,6 @@ export const pluralisticMarket: GameDescriptor<PersuasionOptions> = {
   words: persuasionWords,
   baselines: PERSUASION_BASELINES,
   reference: PERSUASION_REFERENCE,
-  analysis,
+  analysis: { ...analysis, examples: ['--preset two-types --option personalized=true', '--option instance=@my-instance.json --json'] },
   training: async () => (await import('./training.js')).pluralisticMarketTraining,
 };

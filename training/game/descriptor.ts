@@ -75,6 +75,8 @@ export interface PlayReportRow {
 export interface GameAnalysis<Options> {
   /** What it computes, for the help text. */
   readonly details: readonly string[];
+  /** Flags worth showing in the help's examples (after `analyze <id>`). */
+  readonly examples?: readonly string[];
   /** Runs it on parsed options of env `envId`: lines to print and the JSON form. */
   run(options: Options, envId: string): Promise<{ readonly lines: readonly string[]; readonly json: Readonly<Record<string, unknown>> }>;
 }
