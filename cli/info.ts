@@ -2,6 +2,7 @@ import { readManifest, type CheckpointSummary, type Manifest } from '../checkpoi
 import { OptionError } from '../envs/core/errors.js';
 import type { OptionSpec } from '../envs/core/options.js';
 import { registeredIds, spec as envSpec } from '../envs/registry.js';
+import { describePopulation } from '../training/population/population-json.js';
 import { trainSchema } from '../training/self-play/config.js';
 import { parseCommandArgs } from './args.js';
 import { infoSpec } from './info-spec.js';
@@ -29,7 +30,8 @@ export interface InfoJson {
     iteration: number | null;
     episodes: number | null;
     settings: Record<string, unknown> | null;
-    population: { users: number; goals: number; solver: unknown } | null;
+    /** Snapshots per side of the PSRO population, and its meta-solver. */
+    population: { sides: { side: string; members: number }[]; solver: unknown } | null;
     summary: Record<string, number>;
   } | null;
 }
@@ -61,9 +63,8 @@ export function infoJson(manifest: Manifest, summary: CheckpointSummary): InfoJs
   }
   const t = isObject(manifest.trainer) ? manifest.trainer : null;
   let population: NonNullable<InfoJson['trainer']>['population'] = null;
-  if (t && isObject(t.population) && isObject(t.population.members)) {
-    const m = t.population.members;
-    population = { users: Array.isArray(m.user) ? m.user.length : 0, goals: Array.isArray(m.goal) ? m.goal.length : 0, solver: t.population.solver ?? null };
+  if (t && isObject(t.population)) {
+    population = describePopulation(t.population);
   }
   const summaryNumbers = t && isObject(t.summary) ? Object.fromEntries(Object.entries(t.summary).filter((e): e is [string, number] => typeof e[1] === 'number')) : {};
   return {
@@ -140,7 +141,7 @@ function printInfo(io: CliIO, j: InfoJson): void {
     io.out(`settings: learner ${String(s.learner)}, schedule ${String(s.schedule)}, population ${s.population ? 'on' : 'off'}, numEnvs ${String(s.numEnvs)}, seed ${String(s.seed)}`);
     io.out(`  not default: ${changed.length ? changed.map(([k, v]) => `${k}=${String(v)}`).join(', ') : 'none'}`);
   }
-  io.out(`population: ${t.population ? `${t.population.users} user and ${t.population.goals} goal snapshots` : 'none'}`);
+  io.out(`population: ${t.population ? t.population.sides.map((s) => `${s.members} ${s.side}`).join(' and ') + ' snapshots' : 'none'}`);
   const entries = Object.entries(t.summary);
   if (entries.length) {
     io.out('');

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../envs/core/rng.js';
-import { isZeroSum, metaSolve, nashConv, Population, regretMatching, solveZeroSum, type PopulationJSON } from '../training/population/index.js';
+import { lpSolver } from '../training/lp/highs.js';
+import { describePopulation, isZeroSum, metaSolve, nashConv, Population, regretMatching, solveZeroSum, type PopulationJSON } from '../training/population/index.js';
+
+/** HiGHS, loaded once: every LP below is a synchronous solve with it. */
+const lp = await lpSolver();
 
 const neg = (A: number[][]): number[][] => A.map((r) => r.map((x) => -x));
 const zsNashConv = (A: number[][], row: number[], col: number[]): number => nashConv(A, neg(A), row, col).nashConv;
@@ -96,7 +100,7 @@ describe('solveZeroSum (LP)', () => {
       [1, 0, -1],
       [-1, 1, 0],
     ];
-    const s = solveZeroSum(rps);
+    const s = solveZeroSum(rps, lp);
     expect(Math.abs(s.value)).toBeLessThanOrEqual(1e-15);
     expectClose(s.row, [1 / 3, 1 / 3, 1 / 3], 1e-14);
     expectClose(s.col, [1 / 3, 1 / 3, 1 / 3], 1e-14);
@@ -109,7 +113,7 @@ describe('solveZeroSum (LP)', () => {
       [1, 0, -1],
       [-2, 1, 0],
     ];
-    const s = solveZeroSum(A);
+    const s = solveZeroSum(A, lp);
     expect(Math.abs(s.value)).toBeLessThanOrEqual(1e-15);
     expectClose(s.row, [0.25, 0.5, 0.25], 1e-14);
     expectClose(s.col, [0.25, 0.5, 0.25], 1e-14);
@@ -119,7 +123,7 @@ describe('solveZeroSum (LP)', () => {
     const s = solveZeroSum([
       [1, -1],
       [-1, 1],
-    ]);
+    ], lp);
     expect(Math.abs(s.value)).toBeLessThanOrEqual(1e-15);
     expectClose(s.row, [0.5, 0.5], 1e-15);
     expectClose(s.col, [0.5, 0.5], 1e-15);
@@ -131,7 +135,7 @@ describe('solveZeroSum (LP)', () => {
       [3, -1],
       [-2, 1],
     ];
-    const s = solveZeroSum(A);
+    const s = solveZeroSum(A, lp);
     expectClose(s.row, [3 / 7, 4 / 7], 1e-15);
     expectClose(s.col, [2 / 7, 5 / 7], 1e-15);
     expect(Math.abs(s.value - 1 / 7)).toBeLessThanOrEqual(1e-15);
@@ -141,7 +145,7 @@ describe('solveZeroSum (LP)', () => {
     const rng = new Rng(2024);
     for (let trial = 0; trial < 20; trial++) {
       const A = Array.from({ length: 3 }, () => Array.from({ length: 4 }, () => rng.normal() * 5));
-      const s = solveZeroSum(A);
+      const s = solveZeroSum(A, lp);
       expectProbabilityVector(s.row, 3);
       expectProbabilityVector(s.col, 4);
       // exploitability (= nashConv in a zero-sum game)
@@ -167,7 +171,7 @@ describe('solveZeroSum (LP)', () => {
       const m = 1 + rng.int(12);
       const n = 1 + rng.int(12);
       const A = Array.from({ length: m }, () => Array.from({ length: n }, () => (trial % 2 ? rng.int(3) - 1 : rng.normal() * 10)));
-      const s = solveZeroSum(A);
+      const s = solveZeroSum(A, lp);
       worst = Math.max(worst, zsNashConv(A, s.row, s.col));
     }
     expect(worst).toBeLessThanOrEqual(1e-12);
@@ -177,7 +181,7 @@ describe('solveZeroSum (LP)', () => {
     const s = solveZeroSum([
       [2, 3],
       [1, 0],
-    ]);
+    ], lp);
     expect(s.row).toEqual([1, 0]);
     expect(s.col).toEqual([1, 0]);
     expect(s.value).toBe(2);
@@ -187,7 +191,7 @@ describe('solveZeroSum (LP)', () => {
       [3, 8, 1],
       [2, 1, 0],
     ];
-    const t = solveZeroSum(A);
+    const t = solveZeroSum(A, lp);
     expectClose(t.row, [1, 0, 0], 1e-15);
     expectClose(t.col, [1, 0, 0], 1e-15);
     expect(t.value).toBeCloseTo(4, 14);
@@ -197,10 +201,10 @@ describe('solveZeroSum (LP)', () => {
     const eq = solveZeroSum([
       [2.5, 2.5, 2.5],
       [2.5, 2.5, 2.5],
-    ]);
+    ], lp);
     expect(eq).toEqual({ row: [0.5, 0.5], col: [1 / 3, 1 / 3, 1 / 3], value: 2.5 });
-    expect(solveZeroSum([[-7]])).toEqual({ row: [1], col: [1], value: -7 });
-    const line = solveZeroSum([[3, 1, 2]]);
+    expect(solveZeroSum([[-7]], lp)).toEqual({ row: [1], col: [1], value: -7 });
+    const line = solveZeroSum([[3, 1, 2]], lp);
     expect(line.row).toEqual([1]);
     expectClose(line.col, [0, 1, 0], 1e-15);
     expect(line.value).toBeCloseTo(1, 15);
@@ -209,7 +213,7 @@ describe('solveZeroSum (LP)', () => {
       [1, -1],
       [-1, 1],
     ];
-    const d = solveZeroSum(dup);
+    const d = solveZeroSum(dup, lp);
     expect(Math.abs(d.value)).toBeLessThanOrEqual(1e-15);
     expect(d.row[0] + d.row[1]).toBeCloseTo(0.5, 14);
     expect(d.row[2]).toBeCloseTo(0.5, 14);
@@ -218,9 +222,9 @@ describe('solveZeroSum (LP)', () => {
   });
 
   it('rejects malformed matrices', () => {
-    expect(() => solveZeroSum([])).toThrow(/non-empty/);
-    expect(() => solveZeroSum([[1, 2], [3]])).toThrow(/rectangular/);
-    expect(() => solveZeroSum([[1, NaN]])).toThrow(/finite/);
+    expect(() => solveZeroSum([], lp)).toThrow(/non-empty/);
+    expect(() => solveZeroSum([[1, 2], [3]], lp)).toThrow(/rectangular/);
+    expect(() => solveZeroSum([[1, NaN]], lp)).toThrow(/finite/);
   });
 });
 
@@ -313,13 +317,13 @@ describe('metaSolve', () => {
     [-2, 1],
   ];
   it("dispatches 'lp', 'regret-matching', 'uniform', 'latest', 'auto'", () => {
-    const lp = metaSolve(A, neg(A), { method: 'lp' });
-    expectClose(lp.row, [3 / 7, 4 / 7], 1e-15);
+    const exact = metaSolve(A, neg(A), { method: 'lp' }, lp);
+    expectClose(exact.row, [3 / 7, 4 / 7], 1e-15);
     const rm = metaSolve(A, neg(A), { method: 'regret-matching', iterations: 5000 });
     expect(zsNashConv(A, rm.row, rm.col)).toBeLessThan(1e-2);
     expect(metaSolve(A, neg(A), { method: 'uniform' })).toEqual({ row: [0.5, 0.5], col: [0.5, 0.5] });
     expect(metaSolve([[1, 2, 3]], [[0, 0, 0]], { method: 'latest' })).toEqual({ row: [1], col: [0, 0, 1] });
-    expect(metaSolve(A, neg(A), { method: 'auto' })).toEqual(lp);
+    expect(metaSolve(A, neg(A), { method: 'auto' }, lp)).toEqual(exact);
     const pd = metaSolve(
       [
         [3, 0],
@@ -330,6 +334,7 @@ describe('metaSolve', () => {
         [0, 1],
       ],
       { method: 'auto', iterations: 1000 },
+      lp,
     );
     expect(pd.row[1]).toBeGreaterThan(0.999);
   });
@@ -346,6 +351,7 @@ describe('metaSolve', () => {
           [0, 1],
         ],
         { method: 'lp' },
+        lp,
       ),
     ).toThrow(/zero-sum.*regret-matching/);
     // within the relative tolerance it is zero-sum
@@ -354,10 +360,15 @@ describe('metaSolve', () => {
     expect(isZeroSum(A, neg(A).map((r) => r.map((x) => x + 1e-6)))).toBe(false);
     expect(() => metaSolve(A, neg(A), { method: 'nope' as never })).toThrow(/unknown method/);
     expect(() => metaSolve(A, [[1, 2]], { method: 'uniform' })).toThrow(/2×2.*1×2/);
+    // an LP method without HiGHS: a type error, and at run time a clear one
+    expect(() => metaSolve(A, neg(A), { method: 'lp' } as never)).toThrow(/needs the loaded HiGHS instance/);
   });
 });
 
 describe('Population', () => {
+  /** The attention market's sides: users are the rows, goals the columns. */
+  const SIDES = ['user', 'goal'] as const;
+
   /** A population of 3 × 3 snapshots whose meta-game is weighted RPS: Nash (1/4, 1/2, 1/4) on both sides. */
   function wrpsPopulation(): Population<string> {
     const A = [
@@ -365,7 +376,7 @@ describe('Population', () => {
       [1, 0, -1],
       [-2, 1, 0],
     ];
-    const pop = new Population<string>({ solver: 'lp' });
+    const pop = new Population<string>({ sides: SIDES, solver: 'lp', lp });
     for (let k = 0; k < 3; k++) {
       pop.add('user', `u${k}`, { step: k * 100 });
       pop.add('goal', `g${k}`, { step: k * 100 });
@@ -400,9 +411,9 @@ describe('Population', () => {
     expect(pop.missingPayoffs()).toEqual([]);
     pop.add('user', 'u3');
     expect(pop.missingPayoffs()).toEqual([
-      { user: 3, goal: 0 },
-      { user: 3, goal: 1 },
-      { user: 3, goal: 2 },
+      { rowId: 3, colId: 0 },
+      { rowId: 3, colId: 1 },
+      { rowId: 3, colId: 2 },
     ]);
     expect(pop.isComplete()).toBe(false);
     // the new snapshot is not sampled until evaluated
@@ -412,7 +423,7 @@ describe('Population', () => {
     // u3 beats every goal snapshot: a dominant strategy, so the meta-game becomes pure
     for (let j = 0; j < 3; j++) pop.accumulatePayoff(3, j, 5, -5, 10);
     pop.accumulatePayoff(3, 0, 3, -3, 10); // running mean: (5·10 + 3·10) / 20 = 4
-    expect(pop.payoff(3, 0)).toEqual({ user: 3, goal: 0, row: 4, col: -4, n: 20 });
+    expect(pop.payoff(3, 0)).toEqual({ rowId: 3, colId: 0, row: 4, col: -4, n: 20 });
     expect(pop.metaStrategy('user')).toEqual([0, 0, 0, 1]);
     expect(pop.nashConv().nashConv).toBeLessThanOrEqual(1e-12);
     expect(() => pop.setPayoff(9, 0, 1, -1)).toThrow(/no user snapshot with id 9/);
@@ -420,12 +431,12 @@ describe('Population', () => {
   });
 
   it("fictitious self-play ('uniform') and self-play ('latest') need no payoffs", () => {
-    const fsp = new Population<number>({ solver: 'uniform' });
+    const fsp = new Population<number>({ sides: SIDES, solver: 'uniform' });
     fsp.add('user', 0);
     fsp.add('goal', 0);
     fsp.add('goal', 1);
     expect(fsp.metaStrategy('goal')).toEqual([0.5, 0.5]);
-    const sp = new Population<number>({ solver: { method: 'latest' } });
+    const sp = new Population<number>({ sides: SIDES, solver: { method: 'latest' } });
     sp.add('user', 0);
     sp.add('goal', 0);
     sp.add('goal', 1);
@@ -434,7 +445,7 @@ describe('Population', () => {
   });
 
   it('evicts the oldest snapshot except the first, with its payoffs', () => {
-    const pop = new Population<string>({ maxSize: 3, solver: 'auto' });
+    const pop = new Population<string>({ sides: SIDES, maxSize: 3, solver: 'auto', lp });
     pop.add('goal', 'g0');
     const evictions: number[] = [];
     for (let k = 0; k < 5; k++) {
@@ -449,7 +460,7 @@ describe('Population', () => {
     expect(pop.payoffTable().rowPayoff).toEqual([[0], [3], [4]]);
     expect(pop.latest('user')).toBe(4);
     expect(() => pop.get('user', 2)).toThrow(/evicted/);
-    expect(() => new Population({ maxSize: 1 })).toThrow(/≥ 2/);
+    expect(() => new Population({ sides: SIDES, maxSize: 1, lp })).toThrow(/≥ 2/);
   });
 
   it('round-trips through JSON (payloads excluded) and samples identically afterwards', () => {
@@ -460,7 +471,7 @@ describe('Population', () => {
     const json = JSON.parse(JSON.stringify(pop.toJSON())) as PopulationJSON;
     expect(JSON.stringify(json)).not.toContain('"u0"'); // no payloads
     expect(json.meta?.fresh).toBe(false);
-    const back = Population.fromJSON(json, (side, id) => `${side[0]}${id}`);
+    const back = Population.fromJSON(json, ({ side, id }) => `${side[0]}${id}`, { lp });
     expect(back.toJSON()).toEqual(pop.toJSON());
     expect(back.list('goal').map((m) => [m.payload, m.info])).toEqual(pop.list('goal').map((m) => [m.payload, m.info]));
     for (const side of ['user', 'goal'] as const) expect(back.metaStrategy(side)).toEqual(pop.metaStrategy(side));
@@ -469,8 +480,64 @@ describe('Population', () => {
     for (let t = 0; t < 100; t++) expect(back.sampleOpponent('goal', r2).payload).toBe(pop.sampleOpponent('goal', r1).payload);
     // ids continue after a restore
     expect(back.add('user', 'u3').id).toBe(3);
-    expect(() => Population.fromJSON({ format: 'other' }, () => '')).toThrow(/not a buddy-gym population/);
-    expect(() => Population.fromJSON({ ...json, version: 99 }, () => '')).toThrow(/unsupported version 99/);
-    expect(() => Population.fromJSON({ ...json, payoffs: [{ user: 7, goal: 0, row: 1, col: -1, n: 1 }] }, () => '')).toThrow(/payoff entry/);
+    expect(() => Population.fromJSON({ format: 'other' }, () => '', { lp })).toThrow(/not a buddy-gym population/);
+    expect(() => Population.fromJSON({ ...json, version: 99 }, () => '', { lp })).toThrow(/unsupported version 99/);
+    expect(() => Population.fromJSON({ ...json, payoffs: [{ rowId: 7, colId: 0, row: 1, col: -1, n: 1 }] }, () => '', { lp })).toThrow(/payoff entry.*no user snapshot with id 7/);
+    // the LP solver without HiGHS is refused, not discovered at the first solve
+    expect(() => Population.fromJSON(json, () => '')).toThrow(/'lp' solves LPs: pass the loaded HiGHS/);
+  });
+
+  it("names its slots by the game's sides (the trade market's), and its JSON records them", () => {
+    const pop = new Population<string>({ sides: ['price-setter', 'consumer'], solver: 'regret-matching' });
+    expect(pop.sides).toEqual({ row: 'price-setter', col: 'consumer' });
+    expect(pop.slotOf('consumer')).toBe('col');
+    pop.add('price-setter', 'p0');
+    pop.add('consumer', 'c0');
+    pop.add('consumer', 'c1');
+    pop.setPayoff(0, 1, 2, 1);
+    expect(() => pop.add('user', 'u0')).toThrow(/side must be price-setter or consumer, got "user"/);
+    expect(() => pop.nashConv()).toThrow(/missing: \(price-setter 0, consumer 0\)/);
+    const json = pop.toJSON();
+    expect(json.sides).toEqual({ row: 'price-setter', col: 'consumer' });
+    expect(json.members).toEqual({ row: [{ id: 0, info: {} }], col: [{ id: 0, info: {} }, { id: 1, info: {} }] });
+    const names: string[] = [];
+    const back = Population.fromJSON(json, ({ side, id, name }) => (names.push(name), `${side}:${id}`), { sides: ['price-setter', 'consumer'] });
+    expect(names).toEqual(['price-setter@0', 'consumer@0', 'consumer@1']);
+    expect(back.list('consumer').map((m) => m.payload)).toEqual(['consumer:0', 'consumer:1']);
+    // another game's sides, or the same sides swapped, are refused
+    expect(() => Population.fromJSON(json, () => '', { sides: ['consumer', 'price-setter'] })).toThrow(/population of price-setter \(rows\) and consumer \(columns\), this game's are consumer and price-setter/);
+    expect(() => new Population({ sides: ['user', 'user'], solver: 'uniform' })).toThrow(/two different side names/);
+    expect(() => new Population({ sides: SIDES } as never)).toThrow(/'auto' solves LPs/);
+    expect(describePopulation(json)).toEqual({ sides: [{ side: 'price-setter', members: 1 }, { side: 'consumer', members: 2 }], solver: { method: 'regret-matching' } });
+  });
+
+  it("reads a version 1 population (slots 'user' and 'goal' whatever the game) as rows and columns of the game's sides", () => {
+    // What the trade market saved before its slots were named by its sides.
+    const v1 = {
+      format: 'buddy-gym/population',
+      version: 1,
+      maxSize: 3,
+      solver: { method: 'regret-matching' },
+      nextId: { user: 2, goal: 1 },
+      members: { user: [{ id: 0, info: { iteration: 0 } }, { id: 1, info: { iteration: 2 } }], goal: [{ id: 0, info: { iteration: 0 } }] },
+      payoffs: [
+        { user: 0, goal: 0, row: -3, col: 1, n: 3 },
+        { user: 1, goal: 0, row: -2, col: 0.5, n: 3 },
+      ],
+      meta: { user: [[0, 0.25], [1, 0.75]], goal: [[0, 1]], fresh: true },
+    };
+    expect(() => Population.fromJSON(v1, () => '')).toThrow(/version 1 population .* needs the sides/);
+    const names: string[] = [];
+    const pop = Population.fromJSON(v1, ({ side, id, name }) => (names.push(name), `${side}:${id}`), { sides: ['price-setter', 'consumer'] });
+    expect(names).toEqual(['user@0', 'user@1', 'goal@0']); // the policy names the old checkpoint holds
+    expect(pop.list('price-setter').map((m) => [m.payload, m.info])).toEqual([['price-setter:0', { iteration: 0 }], ['price-setter:1', { iteration: 2 }]]);
+    expect(pop.payoff(1, 0)).toEqual({ rowId: 1, colId: 0, row: -2, col: 0.5, n: 3 });
+    expect(pop.metaStrategy('price-setter')).toEqual([0.25, 0.75]); // the saved solution, still fresh
+    expect(pop.add('price-setter', 'p2').id).toBe(2);
+    const json = pop.toJSON();
+    expect(json.version).toBe(2);
+    expect(json.sides).toEqual({ row: 'price-setter', col: 'consumer' });
+    expect(describePopulation(v1)).toEqual({ sides: [{ side: 'user', members: 2 }, { side: 'goal', members: 1 }], solver: { method: 'regret-matching' } });
+    expect(describePopulation({ format: 'other' })).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import { selectBackend } from '../agents/backend/index.js';
 import { restoreTrainer, saveTrainer } from '../training/run.js';
 import { MetricBus } from '../training/metrics/bus.js';
 import type { TrainEvent } from '../training/metrics/events.js';
+import { Psro } from '../training/population/psro.js';
 import { parseTrainConfig, type TrainConfig } from '../training/self-play/config.js';
 import { SelfPlayTrainer } from '../training/self-play/trainer.js';
 
@@ -29,6 +30,14 @@ function collect(bus: MetricBus): TrainEvent[] {
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
+
+/** A trainer for these settings: in population mode, the oracle of a new PSRO. */
+async function build(id: string, env: object, config: TrainConfig, bus: MetricBus): Promise<SelfPlayTrainer> {
+  return config.population ? (await Psro.create(id, env, config, bus)).trainer : new SelfPlayTrainer(id, env, config, bus);
+}
+
+/** One iteration of the run: PSRO's where it drives the trainer, else the trainer's. */
+const iterate = (t: SelfPlayTrainer) => (Psro.of(t) ?? t).iterate();
 
 let dir: string;
 beforeAll(async () => {
@@ -60,13 +69,13 @@ describe('self-play training', () => {
     const N = 3;
     const straightBus = new MetricBus({ replay: 0 });
     const straightEvents = collect(straightBus);
-    const straight = new SelfPlayTrainer(id, env, tiny(over), straightBus);
-    for (let i = 0; i < 2 * N; i++) straight.iterate();
+    const straight = await build(id, env, tiny(over), straightBus);
+    for (let i = 0; i < 2 * N; i++) iterate(straight);
 
     const firstBus = new MetricBus({ replay: 0 });
     const firstEvents = collect(firstBus);
-    const first = new SelfPlayTrainer(id, env, tiny(over), firstBus);
-    for (let i = 0; i < N; i++) first.iterate();
+    const first = await build(id, env, tiny(over), firstBus);
+    for (let i = 0; i < N; i++) iterate(first);
     const ckpt = join(dir, `resume-${_name.replace(/[^a-z]+/g, '-')}`);
     await saveTrainer(first, ckpt);
     first.dispose();
@@ -74,7 +83,8 @@ describe('self-play training', () => {
     const secondBus = new MetricBus({ replay: 0 });
     const secondEvents = collect(secondBus);
     const second = await restoreTrainer(ckpt, undefined, secondBus, id);
-    for (let i = 0; i < N; i++) second.iterate();
+    expect(Psro.of(second) !== null).toBe('population' in over);
+    for (let i = 0; i < N; i++) iterate(second);
     await settle();
 
     for (const side of straight.sides) {

@@ -3,10 +3,12 @@ export { playEpisodes, resolveAgents, roleOf, AGENT_STREAM, type AgentsSpec, typ
 export { summarise, studentTQuantile, studentTCdf, type Stat } from './stats.js';
 export * from './metrics/index.js';
 export * from './population/index.js';
+export { Psro } from './population/psro.js';
+export { lpSolver, solveLp, solveLpWith, LP_TIME_LIMIT_S, type LpSolver, type LinearProgram, type LinearConstraint, type LpSolution } from './lp/highs.js';
 export { trainRun, restoreTrainer, saveTrainer, checkpointContents, type TrainRunOptions, type TrainRunResult } from './run.js';
 export { evaluatePlay, type MatchupOptions, type PlayOutcome } from './evaluate.js';
 export { exploitabilityLowerBound, type ExploitabilityEstimate, type ExploitabilityOptions, type SideExploitability } from './exploitability.js';
-export { SelfPlayTrainer, type Side, type TrainerState, type IterationResult } from './self-play/trainer.js';
+export { SelfPlayTrainer, type Side, type TrainerState, type IterationResult, type OpponentSource } from './self-play/trainer.js';
 export { parseTrainConfig, trainSchema, entropyCoefs, type TrainConfig } from './self-play/config.js';
 export { PolicyActor, AgentActor, DeviatorActor, type RoleActor } from './self-play/actors.js';
 export { playEpisode } from './self-play/rollout.js';

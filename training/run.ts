@@ -4,7 +4,7 @@ import { CheckpointError, CheckpointStore, disposeCheckpoint, loadCheckpoint, sa
 import { checkOptimizerState, checkPolicyModel, checkTrainerState } from './checkpoint-check.js';
 import { MetricBus } from './metrics/bus.js';
 import { attachSinks } from './metrics/sinks/attach.js';
-import { Population } from './population/index.js';
+import { Psro } from './population/psro.js';
 import { parseTrainConfig, type TrainConfig } from './self-play/config.js';
 import { SelfPlayTrainer, type TrainerState } from './self-play/trainer.js';
 
@@ -33,6 +33,7 @@ export interface TrainRunOptions {
 }
 
 export interface TrainRunResult {
+  /** The trainer; in population mode PSRO drives it (`Psro.of(trainer)`). */
   trainer: SelfPlayTrainer;
   backend: BackendReport;
   /** The last checkpoint written (the run's final state). */
@@ -50,23 +51,20 @@ export interface TrainRunResult {
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Everything a checkpoint of this trainer holds: both policies, their optimisers,
- * population snapshots (as models made for the save: call `dispose` after it), the trainer JSON.
+ * Everything a checkpoint of this trainer holds: both policies, their optimisers, in
+ * population mode the PSRO population and its snapshots (as models made for the save,
+ * named `<side>@<id>`: call `dispose` after it), the trainer JSON.
  */
 export async function checkpointContents(trainer: SelfPlayTrainer): Promise<{ contents: CheckpointContents; dispose(): void }> {
   const policies: CheckpointContents['policies'] = {};
   for (const side of trainer.sides) policies[side] = { spec: trainer.policies[side].spec, model: trainer.policies[side].model };
   const snapshots: Policy[] = [];
-  if (trainer.population) {
-    // Snapshots are saved under the Population's slot names: user@<id> (rows), goal@<id> (columns).
-    for (const slot of ['user', 'goal'] as const) {
-      for (const member of trainer.population.list(slot)) {
-        const p = new Policy(trainer.policies[trainer.tableSide(slot)].spec, { initSeed: 0 });
-        p.setWeights(member.payload);
-        snapshots.push(p);
-        policies[`${slot}@${member.id}`] = { spec: p.spec, model: p.model };
-      }
-    }
+  const psro = Psro.of(trainer);
+  for (const { name, side, weights } of psro?.snapshots() ?? []) {
+    const p = new Policy(trainer.policies[side].spec, { initSeed: 0 });
+    p.setWeights(weights);
+    snapshots.push(p);
+    policies[name] = { spec: p.spec, model: p.model };
   }
   const optimizers = await Promise.all(trainer.sides.map((side) => trainer.learners[side].exportOptimizer()));
   return {
@@ -75,7 +73,7 @@ export async function checkpointContents(trainer: SelfPlayTrainer): Promise<{ co
       envOptions: trainer.envOptions ?? {},
       policies,
       optimizers: Object.fromEntries(trainer.sides.map((side, i) => [side, optimizers[i].optimizer])),
-      trainer: trainer.state(),
+      trainer: psro ? psro.state() : trainer.state(),
     },
     dispose: () => {
       snapshots.forEach((p) => p.dispose());
@@ -84,7 +82,11 @@ export async function checkpointContents(trainer: SelfPlayTrainer): Promise<{ co
   };
 }
 
-/** A trainer in exactly the state a checkpoint holds (weights, optimiser moments, PRNGs, env, population). */
+/**
+ * A trainer in exactly the state a checkpoint holds (weights, optimiser moments, PRNGs, env,
+ * population). In population mode it comes back driven by its PSRO, restored too: iterate
+ * that (`Psro.of(trainer)`, as `trainRun` does), not the bare trainer.
+ */
 export async function restoreTrainer(dir: string, steps: number | undefined, bus: MetricBus, envId?: string): Promise<SelfPlayTrainer> {
   const loaded = await loadCheckpoint(dir, envId ? { envId } : undefined);
   try {
@@ -93,7 +95,8 @@ export async function restoreTrainer(dir: string, steps: number | undefined, bus
     for (const [name, p] of Object.entries(loaded.policies)) checkPolicyModel(name, p.spec, p.model, loaded.path);
     const state = loaded.trainer as TrainerState;
     const config = parseTrainConfig({ ...state.config, steps: steps ?? state.config.steps }, 'resumed train config');
-    const trainer = new SelfPlayTrainer(loaded.manifest.envId, state.envOptions, config, bus);
+    const psro = config.population ? await Psro.create(loaded.manifest.envId, state.envOptions, config, bus) : null;
+    const trainer = psro?.trainer ?? new SelfPlayTrainer(loaded.manifest.envId, state.envOptions, config, bus);
     try {
       for (const side of trainer.sides) {
         checkOptimizerState(side, loaded.manifest.optimizers[side], trainer.policies[side].model, loaded.path);
@@ -101,18 +104,12 @@ export async function restoreTrainer(dir: string, steps: number | undefined, bus
         await trainer.learners[side].restoreOptimizer(loaded, side);
       }
       trainer.restoreState(state);
-      if (trainer.population && state.population) {
-        let pop: Population<Float32Array[]>;
+      if (psro) {
         try {
-          pop = Population.fromJSON<Float32Array[]>(state.population, (side, id) => {
-            const model = loaded.policies[`${side}@${id}`]?.model;
-            if (!model) throw new RangeError(`the population snapshot ${side}@${id} has no policy`);
-            return model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
-          });
+          psro.restorePopulation(state.population, (name) => loaded.policies[name]?.model.getWeights().map((w) => w.dataSync().slice() as Float32Array));
         } catch (e) {
           throw new CheckpointError('inconsistent', `${loaded.path}: trainer.population is not valid: ${(e as Error).message}`);
         }
-        trainer.replacePopulation(pop);
       }
     } catch (e) {
       trainer.dispose();
@@ -132,9 +129,9 @@ export async function restoreTrainer(dir: string, steps: number | undefined, bus
 export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   const bus = o.bus ?? new MetricBus();
   const backend = typeof o.backend === 'object' ? o.backend : await selectBackend(o.backend ?? 'auto');
-  const trainer = o.resume
-    ? await restoreTrainer(o.resume, o.config?.steps, bus, o.envId)
-    : new SelfPlayTrainer(o.envId, o.envOptions ?? {}, parseTrainConfig(o.config ?? {}), bus);
+  const trainer = o.resume ? await restoreTrainer(o.resume, o.config?.steps, bus, o.envId) : await newTrainer(o.envId, o.envOptions ?? {}, parseTrainConfig(o.config ?? {}), bus);
+  // Population mode: PSRO iterates, with the trainer as its oracle.
+  const loop = Psro.of(trainer) ?? trainer;
   const sinks = attachSinks(bus, { runDir: o.out, quiet: o.quiet, out: o.progress, totalSteps: trainer.config.steps, tensorboard: o.tensorboard });
   // With the backend: where episodes are played (the tensor env on a GPU, else the VecEnv).
   bus.emit({ kind: 'backend', iteration: trainer.iteration, step: trainer.step, backend: backend.name, detail: backendReasons(backend), rollouts: trainer.rollout.reason });
@@ -152,7 +149,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   try {
     await nextTurn(); // the backend line shows before the first iteration
     while (!trainer.done && !(interrupted = o.stop?.aborted === true)) {
-      trainer.iterate();
+      loop.iterate();
       if (trainer.iteration % trainer.config.checkpointEvery === 0 || trainer.done) {
         await save();
         savedStep = trainer.step;
@@ -168,7 +165,12 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainRunResult> {
   return { trainer, backend, checkpoint, best: store.best()?.path ?? null, interrupted };
 }
 
-/** Saves the trainer's state as one checkpoint folder (outside a run's store). */
+/** A fresh trainer for these settings: in population mode, the oracle of a new PSRO. */
+async function newTrainer(envId: string, envOptions: unknown, config: TrainConfig, bus: MetricBus): Promise<SelfPlayTrainer> {
+  return config.population ? (await Psro.create(envId, envOptions, config, bus)).trainer : new SelfPlayTrainer(envId, envOptions, config, bus);
+}
+
+/** Saves the trainer's state (with its PSRO population in population mode) as one checkpoint folder (outside a run's store). */
 export async function saveTrainer(trainer: SelfPlayTrainer, dir: string): Promise<void> {
   const c = await checkpointContents(trainer);
   await saveCheckpoint(dir, c.contents).finally(c.dispose);

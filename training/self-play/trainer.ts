@@ -17,7 +17,6 @@ import { PpoLearner, PPO_DEFAULTS } from '../learners/ppo.js';
 import { ReinforceLearner, REINFORCE_DEFAULTS } from '../learners/reinforce.js';
 import { ReturnScaler, type ReturnScalerState } from '../learners/return-scaler.js';
 import { MetricBus } from '../metrics/bus.js';
-import { Population, type PopulationJSON, type PopulationSide } from '../population/index.js';
 import { gameTraining } from '../game/registry.js';
 import { profileFor, rewardMetric, type TrainingProfile } from '../profiles/index.js';
 import { playWorlds } from '../evaluation/worlds.js';
@@ -43,7 +42,8 @@ export interface TrainerState {
   returnScalers: Record<Side, ReturnScalerState>;
   /** The vector env's kernel (hidden state and PRNGs), base64. */
   env: string;
-  population: PopulationJSON | null;
+  /** PSRO's population (training/population/psro.ts) in population mode; null otherwise. */
+  population: unknown;
   summary: Record<string, number>;
 }
 
@@ -76,6 +76,15 @@ export interface IterationResult {
 }
 
 /**
+ * Who plays a side while it does not learn, when not its own current weights: population
+ * mode's PSRO (training/population/psro.ts) draws a snapshot from its meta-strategy.
+ */
+export interface OpponentSource {
+  /** The weights `side` plays in this iteration, drawn with `rng` (the trainer's opponent stream, saved in checkpoints). */
+  frozenWeights(side: Side, rng: Rng): readonly Float32Array[];
+}
+
+/**
  * Adversarial self-play in any registered env: one policy per side (role), shared by every
  * agent of the role (parameter sharing). One iteration plays one episode (T rounds) in
  * each of the B copies of a VecEnv, then updates each side that learns this iteration on
@@ -83,11 +92,9 @@ export interface IterationResult {
  * is its TrainingProfile. Schedules:
  * - `simultaneous`: every side learns every iteration from the same episode;
  * - `alternating`: K iterations of one side against the others frozen, then K of the next;
- * - `population` (PSRO, two-sided envs): as alternating, but the frozen side is a snapshot
- *   drawn from the meta-game equilibrium of the population; every `snapshotEvery`
- *   iterations both current policies join the population and the empirical payoff table
- *   is extended and re-solved. The table's rows are the first side that takes turns (the
- *   attention market's users), its columns the other.
+ * - `population` (PSRO, two-sided envs): as alternating, but the frozen side plays the
+ *   weights its OpponentSource gives: PSRO (training/population/psro.ts) wraps this trainer,
+ *   used as its best-response oracle, and is the only way to run population mode.
  * Metrics stream on `bus.events$`.
  */
 export class SelfPlayTrainer {
@@ -99,11 +106,8 @@ export class SelfPlayTrainer {
   readonly policies: Record<Side, Policy> = {};
   readonly learners: Record<Side, Learner> = {};
   readonly scalers: Record<Side, ReturnScaler> = {};
-  population: Population<Float32Array[]> | null;
   readonly T: number;
   private readonly role: Record<Side, number> = {};
-  /** The payoff table's row and column sides (two-sided envs); the Population calls them user and goal. */
-  private readonly table: Readonly<Record<PopulationSide, Side>> | null;
   private readonly opponents: Record<Side, Policy> = {};
   /** The baseline agents the `opponents` setting names, with those names. */
   private readonly baselines: Record<Side, { name: string; actor: RoleActor }> = {};
@@ -134,6 +138,8 @@ export class SelfPlayTrainer {
     envOptions: unknown,
     readonly config: TrainConfig,
     bus?: MetricBus,
+    /** Who plays a frozen side (population mode: PSRO, which builds its trainer with itself here). */
+    readonly opponentSource: OpponentSource | null = null,
   ) {
     this.bus = bus ?? new MetricBus();
     const options = (this.envOptions = envSpec(envId).parseOptions(envOptions));
@@ -148,11 +154,7 @@ export class SelfPlayTrainer {
       if (!this.sides.includes(side)) throw problem(option, `${envId} has no side "${side}"; its sides are ${this.sides.join(', ')}`);
     };
     if (!trainsAll(config)) known(config.train, 'train');
-    if (config.population && (!this.profile.population || this.sides.length !== 2)) {
-      throw problem('population', `population mode (PSRO) needs a two-sided payoff table and ${envId} has ${this.sides.length === 2 ? 'a profile without one' : `${this.sides.length} side(s)`}; use the simultaneous or alternating schedule`);
-    }
-    const order = this.profile.alternation ?? this.sides;
-    this.table = this.sides.length === 2 ? { user: order[0], goal: order[1] } : null;
+    if (config.population && !opponentSource) throw problem('population', 'population mode runs through PSRO (Psro.create in training/population/psro.ts), which wraps this trainer');
     const coefs = entropyCoefs(config, this.profile.entropyCoef);
     for (const side of Object.keys(coefs)) known(side, 'entropyCoef');
     for (const [side] of parsePairs(config.learningRateBySide)) known(side, 'learningRateBySide');
@@ -169,7 +171,6 @@ export class SelfPlayTrainer {
     }
     this.best = this.bestMeasure();
     this.tensor = gameTraining(envId)?.tensor;
-    this.population = config.population ? new Population<Float32Array[]>({ maxSize: config.populationSize, solver: config.metaSolver }) : null;
     this.rollout = this.chooseRollout();
     this.engine = this.chooseEngine();
     if (this.engine.kind === 'fused') fusedRuntime().threads = fusedThreads(config.threads);
@@ -288,7 +289,6 @@ export class SelfPlayTrainer {
   iterate(): IterationResult {
     const learning = this.learningSides();
     const t0 = performance.now();
-    if (this.population && this.population.size('user') === 0) this.snapshot();
 
     this.rollouts ??= this.makeRollouts();
     const played = this.rollouts.collect({ learning, opponent: (side) => this.frozen(side) });
@@ -337,7 +337,7 @@ export class SelfPlayTrainer {
     return base * Math.max(1 / total, 1 - this.iteration / total);
   }
 
-  /** Counts the iteration, streams its metrics, takes population snapshots. */
+  /** Counts the iteration, streams its metrics, evaluates periodically. */
   private finishIteration(learning: Side[], episode: EpisodeStats, updates: Partial<Record<Side, UpdateStats>>, t0: number, t1: number): IterationResult {
     const c = this.config;
     const t2 = performance.now();
@@ -353,64 +353,15 @@ export class SelfPlayTrainer {
     // samplesPerSec counts env steps (rounds over copies), the unit of `step` and of the ETA.
     this.bus.emit({ kind: 'iteration', ...base, totalSteps: c.steps, samplesPerSec: (this.stepsPerIteration / (t2 - t0)) * 1000, rolloutMs: t1 - t0, updateMs: t2 - t1 });
 
-    if (this.population && this.iteration % c.snapshotEvery === 0) this.snapshot();
     if (c.evalEvery > 0 && (this.iteration % c.evalEvery === 0 || this.done)) this.evaluatePeriodically();
     return { iteration: this.iteration, step: this.step, learning, episode, updates, rolloutMs: t1 - t0, updateMs: t2 - t1 };
   }
 
-  /** The policy that plays a side while it does not learn: its current weights, or a population snapshot. */
+  /** The policy that plays a side while it does not learn: its current weights, or what the opponent source gives. */
   private frozen(side: Side): Policy {
     const opponent = this.opponents[side];
-    if (this.population) {
-      const member = this.population.sampleOpponent(this.tableSlot(side), this.rng.opponents);
-      opponent.setWeights(member.payload);
-    } else {
-      opponent.setWeights(this.policies[side].getWeights());
-    }
+    opponent.setWeights(this.opponentSource ? this.opponentSource.frozenWeights(side, this.rng.opponents) : this.policies[side].getWeights());
     return opponent;
-  }
-
-  /** The Population's name for a side: its rows are "user", its columns "goal" (the attention market's words). */
-  tableSlot(side: Side): PopulationSide {
-    if (!this.table) throw new Error(`${this.envId} has no two-sided payoff table`);
-    return side === this.table.user ? 'user' : 'goal';
-  }
-
-  /** The side a Population slot stands for. */
-  tableSide(slot: PopulationSide): Side {
-    if (!this.table) throw new Error(`${this.envId} has no two-sided payoff table`);
-    return this.table[slot];
-  }
-
-  /** Adds both current policies to the population, fills the payoff table, re-solves it. */
-  private snapshot(): void {
-    const pop = this.population!;
-    const row = this.tableSide('user');
-    const col = this.tableSide('goal');
-    pop.add('user', this.policies[row].getWeights(), { iteration: this.iteration });
-    pop.add('goal', this.policies[col].getWeights(), { iteration: this.iteration });
-    const evalRng = new Rng(this.config.seed + this.iteration, 104);
-    for (const { user, goal } of pop.missingPayoffs()) {
-      const r = this.opponents[row];
-      const c = this.opponents[col];
-      r.setWeights(pop.get('user', user).payload);
-      c.setWeights(pop.get('goal', goal).payload);
-      const actors: RoleActor[] = [];
-      actors[this.role[row]] = new PolicyActor(r);
-      actors[this.role[col]] = new PolicyActor(c);
-      const stats = this.evaluate(actors, evalRng);
-      pop.setPayoff(user, goal, stats.meanReward[this.role[row]], stats.meanReward[this.role[col]], this.config.numEnvs);
-    }
-    pop.solve();
-    const nash = pop.nashConv();
-    const gain = (side: Side) => rewardMetric(side).replace(/Reward$/, 'Gain');
-    this.bus.emit({
-      kind: 'evaluation',
-      iteration: this.iteration,
-      step: this.step,
-      label: 'population meta-game (NashConv of its equilibrium)',
-      metrics: { nashConv: nash.nashConv, [gain(row)]: nash.rowGain, [gain(col)]: nash.colGain, members: pop.size('user') },
-    });
   }
 
   /**
@@ -506,15 +457,9 @@ export class SelfPlayTrainer {
       rng: { sample: this.rng.sample.getState(), shuffle: this.rng.shuffle.getState(), opponents: this.rng.opponents.getState() },
       returnScalers: Object.fromEntries(this.sides.map((side) => [side, this.scalers[side].getState()])),
       env: Buffer.from(snapshotKernel(this.vec.kernel)).toString('base64'),
-      population: this.population ? this.population.toJSON() : null,
+      population: null,
       summary: this.summary,
     };
-  }
-
-  /** Puts back a population read from a checkpoint (payloads restored by the caller). */
-  replacePopulation(population: Population<Float32Array[]>): void {
-    if (!this.population) throw new Error('replacePopulation: this trainer is not in population mode');
-    this.population = population;
   }
 
   /** Restores the JSON half of a checkpoint into a trainer built with the same env and config. */

@@ -1,5 +1,5 @@
 import { advantageRow, payoffRow, type DeviationProblem } from './deviation.js';
-import { solveLp, type LinearConstraint, type Term, type Variable } from './lp.js';
+import { solveLp, type LinearConstraint, type Term, type Variable } from '../../../training/lp/highs.js';
 
 /** Most binary choices one program may have: beyond that branch and bound is no longer quick. */
 export const BEST_RESPONSE_MAX_BINARIES = 4096;

@@ -1,5 +1,5 @@
 import { advantageRow, channel, payoffRow, type DeviationProblem } from './deviation.js';
-import { solveLp, type LinearConstraint, type Term } from './lp.js';
+import { solveLp, type LinearConstraint, type Term } from '../../../training/lp/highs.js';
 
 /** Most vertex candidates ((|Y|−1)-subsets of hyperplanes) tried before leaving it to the MIP. */
 export const MAX_VERTEX_CANDIDATES = 200_000;

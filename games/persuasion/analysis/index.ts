@@ -13,4 +13,4 @@ export { nashConv, type NashConv } from './nash-conv.js';
 export { kamenicaGentzkow, type KamenicaGentzkow, type KgMessage, type KgSignal, type KgUser } from './kamenica-gentzkow.js';
 export { babblingPolicy, babblingProfile, truthfulPolicy, truthfulProfile, type AnalysisOptions, type Profile } from './profile.js';
 export { analysisReport, type AnalysisReport } from './report.js';
-export { lpSolver } from './lp.js';
+export { lpSolver } from '../../../training/lp/highs.js';

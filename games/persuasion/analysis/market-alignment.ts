@@ -1,5 +1,5 @@
 import type { PersuasionInstance } from '../instance.js';
-import { solveLp, type LinearConstraint, type Term } from './lp.js';
+import { solveLp, type LinearConstraint, type Term } from '../../../training/lp/highs.js';
 
 /**
  * Market alignment (GAMES.md §2, the convex-hull condition): how far user type θ's utility is

@@ -1,20 +1,30 @@
 /**
- * Linear (and small mixed-integer) programs for the exact persuasion tools, solved by HiGHS.
+ * Every linear (and small mixed-integer) program of the project, solved by HiGHS: the exact
+ * persuasion tools (games/persuasion/analysis) and the zero-sum meta-games of PSRO
+ * (training/population).
  *
  * Why HiGHS (the npm package `highs`): it is a maintained, state-of-the-art solver (University
  * of Edinburgh) whose simplex works in double precision to tight tolerances and returns a
  * basic (vertex) optimum; it is compiled to WebAssembly, so there is no native code to build
- * and it works offline on every platform Node runs on. Loaded once, then cached. Programs are
- * passed as sparse matrices through its model API (no LP text to format and parse).
+ * and it works offline on every platform Node runs on. Programs are passed as sparse matrices
+ * through its model API (no LP text to format and parse).
+ *
+ * Loading is asynchronous (the WebAssembly module is compiled once, then cached); solving is
+ * synchronous. Code on a hot path awaits `lpSolver()` once and hands the instance to
+ * `solveLpWith`; one-off callers use `solveLp`, which does both.
+ *
+ * Why here: training/ is the lowest layer whose code needs an LP (the meta-game solver), and
+ * games/ may import training/ while envs/ and agents/ need none.
  */
 import highsLoader from 'highs';
 
-type Highs = Awaited<ReturnType<typeof highsLoader>>;
+/** A loaded HiGHS instance (`await lpSolver()`), needed by every synchronous solve. */
+export type LpSolver = Awaited<ReturnType<typeof highsLoader>>;
 
-let loading: Promise<Highs> | undefined;
+let loading: Promise<LpSolver> | undefined;
 
 /** The HiGHS instance, loaded on first use and shared afterwards. */
-export function lpSolver(): Promise<Highs> {
+export function lpSolver(): Promise<LpSolver> {
   loading ??= highsLoader();
   return loading;
 }
@@ -48,6 +58,12 @@ export interface LpSolution {
   readonly objective: number;
   /** The value of every variable, in order. */
   readonly values: number[];
+  /**
+   * The dual value of every constraint, in order (LPs only; meaningless for a MIP): the rate
+   * at which the optimum grows with the constraint's rhs, so ≥ 0 on a binding `<=` of a
+   * maximisation and ≤ 0 on a binding `>=` of one.
+   */
+  readonly duals: number[];
 }
 
 /** Seconds one program may take: beyond that the instance is too large for the exact tools. */
@@ -64,13 +80,17 @@ const SOLVER_OPTIONS = {
   time_limit: LP_TIME_LIMIT_S,
 };
 
-/**
- * Solves `lp` to optimality; throws when HiGHS reports anything else (our programs are
- * feasible and bounded by construction, so that would be a bug). The program is passed as
- * sparse rows (no LP text to format or parse).
- */
+/** Solves `lp` to optimality with the loaded HiGHS; see `solveLpWith`. */
 export async function solveLp(lp: LinearProgram, what: string): Promise<LpSolution> {
-  const highs = await lpSolver();
+  return solveLpWith(await lpSolver(), lp, what);
+}
+
+/**
+ * Solves `lp` to optimality, synchronously, with a loaded HiGHS instance; throws when HiGHS
+ * reports anything else (our programs are feasible and bounded by construction, so that would
+ * be a bug). `what` names the caller in errors.
+ */
+export function solveLpWith(highs: LpSolver, lp: LinearProgram, what: string): LpSolution {
   const n = lp.variables.length;
   const starts = [0];
   const indices: number[] = [];
@@ -113,8 +133,9 @@ export async function solveLp(lp: LinearProgram, what: string): Promise<LpSoluti
     const status = model.getModelStatus();
     if (status === highs.constants.modelStatus.timeLimit) throw new RangeError(`${what}: the solver did not finish within ${LP_TIME_LIMIT_S} s; the instance is too large for the exact tools`);
     if (status !== highs.constants.modelStatus.optimal) throw new Error(`${what}: the solver ended with model status ${status} instead of an optimum`);
-    const x = Array.from(model.getSolution().colValue);
-    return { objective: lp.objective.reduce((s, [j, c]) => s + c * x[j], 0), values: x };
+    const solution = model.getSolution();
+    const x = Array.from(solution.colValue);
+    return { objective: lp.objective.reduce((s, [j, c]) => s + c * x[j], 0), values: x, duals: Array.from(solution.rowDual) };
   } finally {
     model.dispose();
   }
