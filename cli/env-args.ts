@@ -6,19 +6,21 @@
  * and analyze use it, and none of them loads TensorFlow.js.
  */
 import { OptionError } from '../envs/core/errors.js';
-import { didYouMean } from '../envs/core/suggest.js';
-import { presetOptions, registeredIds } from '../envs/registry.js';
+import { presetOptions } from '../envs/registry.js';
 import type { GameDescriptor } from '../training/game/descriptor.js';
 import { game, registeredGames } from '../training/game/registry.js';
 import { stringFlag, type FlagValues } from './args.js';
 import { UsageError } from './errors.js';
 import { valueFromText } from './option-text.js';
 
-/** The game `id`, or a UsageError naming the registered ids. */
+/** The game `id`, or the registry's error (naming the registered ids) as a mistake of the command line. */
 export function gameOf(id: string): GameDescriptor {
-  const ids = registeredIds();
-  if (!ids.includes(id)) throw new UsageError(`unknown env id ${JSON.stringify(id)}${didYouMean(id, ids)}; registered ids: ${ids.join(', ')}`);
-  return game(id);
+  try {
+    return game(id);
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** The one env id among a command's positionals, as its game; `usage` shows how to give one ("play <id> ..."). */

@@ -5,7 +5,7 @@ import { exampleGame } from './game-help.js';
 import { describeAllowed, describeSchema } from '../envs/core/options.js';
 import { trainSchema } from '../training/self-play/config.js';
 import { HELP_FLAG, type CommandSpec } from './args.js';
-import { HOST_FLAG, PORT_FLAG } from './dashboard.js';
+import { HOST_FLAG, PORT_FLAG } from './dashboard-address.js';
 import { table } from './format.js';
 
 export type SettingKey = keyof typeof trainSchema;

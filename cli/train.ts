@@ -21,7 +21,7 @@ import { SelfPlayTrainer } from '../training/self-play/trainer.js';
 import type { Stat } from '../training/stats.js';
 import { RUN_INFO_FILE, SUMMARY_FILE } from '../training/dashboard/run-data.js';
 import { startDashboardWorker, type WorkerDashboard } from '../training/dashboard/worker.js';
-import { HOST_FLAG, PORT_FLAG, dashboardAddress, startOrExplain } from './dashboard.js';
+import { HOST_FLAG, PORT_FLAG, dashboardAddress, startOrExplain } from './dashboard-address.js';
 import { HELP_FLAG, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';

@@ -55,7 +55,7 @@ export interface EpisodeEvent extends EventBase {
 /** One policy's update statistics in an iteration (one event per updated policy). */
 export interface UpdateEvent extends EventBase {
   readonly kind: 'update';
-  /** Which policy: 'user' | 'goal' | a population member's name. */
+  /** Which policy: a side's name (a role of the game), or a population member's. */
   readonly policy: string;
   readonly policyLoss: number;
   readonly valueLoss: number;
