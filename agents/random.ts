@@ -1,3 +1,4 @@
+import type { Baseline } from './baseline.js';
 import type { Space } from '../envs/core/spaces/space.js';
 import { Box } from '../envs/core/spaces/box.js';
 import { Subset } from '../envs/core/spaces/subset.js';
@@ -41,3 +42,6 @@ export class RandomAgent implements Agent<unknown, unknown> {
     }
   }
 }
+
+/** The baseline every side of every env has: uniform over its action space. */
+export const RANDOM_BASELINE: Baseline = { doc: 'uniform over the action space', make: () => new RandomAgent() };

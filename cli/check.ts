@@ -1,5 +1,5 @@
 import { checkEnv, type CheckReport } from '../envs/check/index.js';
-import { make, presetNames, presetOptions, registeredIds } from '../envs/registry.js';
+import { make, presetNames, presetOptions, registeredIds, spec } from '../envs/registry.js';
 import { HELP_FLAG, intFlag, parseCommandArgs, type CommandSpec } from './args.js';
 import { gameOf } from './env-args.js';
 import { EXIT, UsageError } from './errors.js';
@@ -66,7 +66,7 @@ export function checkCommand(argv: readonly string[], io: CliIO): number {
     io.out(`${label} (seed ${seed}, ${steps} steps)`);
     let report: CheckReport;
     try {
-      report = checkEnv(make(id, options), { seed, steps });
+      report = checkEnv(make(id, options), { seed, steps, seedSensitive: spec(id).seedSensitive ?? true });
     } catch (e) {
       failedEnvs++;
       io.out(`  ${bad} the checker could not run: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);

@@ -11,7 +11,8 @@ import { didYouMean } from '../envs/core/suggest.js';
 import '../games/registry.js';
 import { loadGames } from '../training/game/registry.js';
 import { analyzeCommand, analyzeSpec } from './analyze.js';
-import { commandHelp, parseCommandArgs, type CommandSpec } from './args.js';
+import { parseCommandArgs, type CommandSpec } from './args.js';
+import { helpOf } from './help.js';
 import { checkCommand, checkSpec } from './check.js';
 import { dashboardCommand, dashboardSpec } from './dashboard.js';
 import { EXIT, UsageError, reportError } from './errors.js';
@@ -24,15 +25,11 @@ import { reportCommand, reportSpec } from './report.js';
 import { serveCommand, serveSpec } from './serve.js';
 import { trainSpec } from './train-spec.js';
 
-/** An exit code, or a promise of one for a command that waits (training, loading files). */
-export type ExitCode = number | Promise<number>;
+export type { ExitCode } from './help.js';
+import type { ExitCode } from './help.js';
 
-export interface Command {
-  readonly spec: CommandSpec;
-  run(argv: readonly string[], io: CliIO): ExitCode;
-  /** The whole spec, for a command whose flags and help need heavy modules (`spec` then holds its name and summary). */
-  fullSpec?(): Promise<CommandSpec>;
-}
+export type { Command } from './help.js';
+import type { Command } from './help.js';
 
 type Run = Command['run'];
 
@@ -57,23 +54,6 @@ function loadedWhole(name: string, summary: string, load: () => Promise<{ spec: 
   return { spec: { name, summary, usage: [], flags: [] }, run: (argv, io) => loaded().then((m) => m.run(argv, io)), fullSpec: () => loaded().then((m) => m.spec) };
 }
 
-/** `--help` for every command, here once: the flags are checked first, so a mistake is still named. */
-function helpOf(cmd: Command, argv: readonly string[], io: CliIO): ExitCode | null {
-  if (!argv.includes('--help') && !argv.includes('-h')) return null;
-  const print = (spec: CommandSpec): number => {
-    if (!parseCommandArgs(spec, argv).values.help) return -1;
-    commandHelp(spec).forEach((l) => io.out(l));
-    return EXIT.ok;
-  };
-  if (!cmd.fullSpec) {
-    const code = print(cmd.spec);
-    return code < 0 ? null : code;
-  }
-  return cmd.fullSpec().then((spec) => {
-    const code = print(spec);
-    return code < 0 ? cmd.run(argv, io) : code;
-  });
-}
 
 export const COMMANDS: readonly Command[] = [
   { spec: listSpec, run: listCommand },

@@ -131,7 +131,7 @@ describe("README.md's TypeScript examples", () => {
       ['bin/buddy-gym.js', 'play', 'attention-market-v0', '--goals', 'exaggerate', '--agent', `users=${files['custom-agent']}`, '--episodes', '2', '--json'],
       { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, VITEST: '', VITEST_WORKER_ID: '', NODE_OPTIONS: '' } },
     );
-    const j = JSON.parse(out) as { users: { type: string }[] }; // the script part would have printed its table first
-    expect(j.users.map((u) => u.type)).toEqual(['click-memory']);
+    const j = JSON.parse(out) as { groups: { user: { type: string }[] } }; // the script part would have printed its table first
+    expect(j.groups.user.map((u) => u.type)).toEqual(['click-memory']);
   });
 });

@@ -25,6 +25,11 @@ export interface EnvSpec<Options = unknown> {
    * that must tell the env's reset options from others' (the env server's handshake).
    */
   readonly resetOptions?: readonly string[];
+  /**
+   * False for a game without chance (no hidden draw, no random start): its trajectories do not
+   * depend on the seed, so the conformance checker does not ask that different seeds differ.
+   */
+  readonly seedSensitive?: boolean;
 }
 
 const specs = new Map<string, EnvSpec<any>>();

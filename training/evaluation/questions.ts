@@ -32,10 +32,11 @@ export function questionsFor(profile: TrainingProfile, sides: readonly string[],
       const vs = Object.entries(partners).map(([s, b]) => `${b} ${s}`).join(', ');
       return { label: `${side}${vs ? ` against ${vs}` : ''}`, side, partners, figure: `${side} reward per agent per round`, higherIsBetter: true, reference: profile.reference[side] };
     });
-  // The game's headline figures, for the trained sides together against their references.
+  // The game's headline figures that have a better direction (a zero-sum game's match rate has
+  // none), for the trained sides together against their references.
   const partners = Object.fromEntries(sides.filter((s) => !trained.includes(s)).map((s) => [s, partnerOf(s)]));
   const rest = Object.entries(partners).map(([s, b]) => `, ${b} ${s}`).join('');
-  const headline = (profile.headline ?? []).map(
+  const headline = (profile.headline ?? []).filter((metric) => profile.better?.[metric] !== undefined).map(
     (metric): Question => ({
       label: `${trained.join(' and ')} trained${rest}`,
       side: trained[0],
@@ -43,7 +44,7 @@ export function questionsFor(profile: TrainingProfile, sides: readonly string[],
       partners,
       metric,
       figure: profile.metricLabels?.[metric] ?? metric,
-      higherIsBetter: profile.better?.[metric] !== 'lower',
+      higherIsBetter: profile.better![metric] === 'higher',
       reference: 'references',
     }),
   );

@@ -1,5 +1,5 @@
 import type { BaselineCatalogue } from '../../agents/baseline.js';
-import { RandomAgent } from '../../agents/random.js';
+import { RANDOM_BASELINE } from '../../agents/random.js';
 import { register as registerEnv, registeredIds, spec } from '../../envs/core/registry.js';
 import type { ResultRow } from '../results/row.js';
 import type { GameDescriptor, GameTraining } from './descriptor.js';
@@ -27,9 +27,7 @@ export function game(id: string): GameDescriptor {
   if (g) return g;
   const env = spec(id);
   const roles = kernelRoles(env);
-  const baselines: BaselineCatalogue = Object.fromEntries(
-    roles(env.parseOptions({})).map((r) => [r.name, { random: { doc: 'uniform over the action space', make: () => new RandomAgent() } }]),
-  );
+  const baselines: BaselineCatalogue = Object.fromEntries(roles(env.parseOptions({})).map((r) => [r.name, { random: RANDOM_BASELINE }]));
   const made: GameDescriptor = { env, roles, baselines, reference: Object.fromEntries(Object.keys(baselines).map((side) => [side, 'random'])) };
   bare.set(id, made);
   return made;

@@ -1,6 +1,6 @@
 import type { RoleSpec } from '../../envs/core/kernel.js';
 import type { TrainConfig } from '../self-play/config.js';
-import { gameTraining } from '../game/registry.js';
+import { game, gameTraining } from '../game/registry.js';
 import { genericProfile, type TrainingProfile } from './profile.js';
 
 const profiles = new Map<string, TrainingProfile>();
@@ -17,7 +17,7 @@ function registeredProfile(envId: string): TrainingProfile | undefined {
 
 /** The env's training profile, or the generic one built from its roles. */
 export function profileFor(envId: string, roles: readonly RoleSpec[]): TrainingProfile {
-  return registeredProfile(envId) ?? genericProfile(envId, roles);
+  return registeredProfile(envId) ?? genericProfile(envId, roles, game(envId));
 }
 
 /** The settings `train <id>` starts from: the env's profile's trainDefaults (none for an env without a profile). */

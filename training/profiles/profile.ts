@@ -1,7 +1,7 @@
 import type { BaselineCatalogue } from '../../agents/baseline.js';
 import type { PolicySpec } from '../../agents/policy/policy.js';
 import { DEFAULT_SIZES, genericPolicySpec } from '../../agents/policy/specs.js';
-import { RandomAgent } from '../../agents/random.js';
+import { RANDOM_BASELINE } from '../../agents/random.js';
 import type { RoleSpec } from '../../envs/core/kernel.js';
 import type { TrainConfig } from '../self-play/config.js';
 import type { MetricWords } from './metric-words.js';
@@ -85,21 +85,30 @@ export function roundsOption(options: unknown): number {
   return rounds;
 }
 
+/** What a game without a training part still says about itself: its baselines and its words. */
+export interface GenericProfileGame {
+  readonly baselines: BaselineCatalogue;
+  readonly reference: Readonly<Record<string, string>>;
+  readonly words?: MetricWords;
+}
+
 /**
- * The profile of an env nobody wrote one for (a user's own registered env): an MLP per role
- * over the flat observation with the head its action space calls for, random agents as the
- * only baselines, and the first role's reward as the measure of the best checkpoint.
+ * The profile of an env nobody wrote one for (a game without a training part, or a user's own
+ * registered env): an MLP per role over the flat observation with the head its action space
+ * calls for, the game's baselines and words (random agents where it has none), and the first
+ * role's reward as the measure of the best checkpoint.
  */
-export function genericProfile(envId: string, roles: readonly RoleSpec[]): TrainingProfile {
+export function genericProfile(envId: string, roles: readonly RoleSpec[], game?: GenericProfileGame): TrainingProfile {
   const baselines: Record<string, BaselineCatalogue[string]> = {};
   const reference: Record<string, string> = {};
   const entropyCoef: Record<string, number> = {};
   for (const r of roles) {
-    baselines[r.name] = { random: { doc: 'uniform over the action space', make: () => new RandomAgent() } };
-    reference[r.name] = 'random';
+    baselines[r.name] = game?.baselines[r.name] ?? { random: RANDOM_BASELINE };
+    reference[r.name] = game?.reference[r.name] ?? Object.keys(baselines[r.name])[0];
     entropyCoef[r.name] = 0.01;
   }
   return {
+    ...game?.words,
     envId,
     rounds: roundsOption,
     policySpecs: (rs, c) => rs.map((r) => genericPolicySpec(r, { ...DEFAULT_SIZES, hidden: [c.hidden, c.hidden], logStdInit: c.logStdInit })),
