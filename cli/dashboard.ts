@@ -1,7 +1,6 @@
 import { basename, resolve } from 'node:path';
-import { startDashboard, type Dashboard } from '../training/dashboard/server.js';
 import { runDirProblem } from '../training/dashboard/run-data.js';
-import { HELP_FLAG, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagSpec, type FlagValues } from './args.js';
+import { HELP_FLAG, parseCommandArgs, type CommandSpec } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { untilStopped } from './until-stopped.js';

@@ -36,7 +36,7 @@ import { checkpointPath, showPath } from './run-folder.js';
 /** Most matchups one eval plays. */
 const MAX_MATCHUPS = 64;
 
-const CHEATING_NOTE = '* a cheating reference: it reads hidden state no agent of its side can see; a yardstick, not a baseline to beat.';
+const CHEATING_NOTE = '* marks a player that reads hidden state no agent of its side can see: the CHEATING REFERENCE, a yardstick, not a baseline to beat.';
 
 /** One side's player in the cross-play. */
 interface Player {

@@ -314,8 +314,8 @@ describe('buddy-gym play --agent', () => {
   it('plays every user with the module, one instance per user', async () => {
     const r = await cli('play', ID, '--agent', `users=${AGENT}`, '--goals', 'exaggerate', '--episodes', '2', ...OPTIONS, '--json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as { users: { type: string; count: number }[]; metrics: { meanRegret: { mean: number } } };
-    expect(j.users).toEqual([expect.objectContaining({ type: 'sticky-greedy', count: 2 })]);
+    const j = JSON.parse(r.out) as { groups: { user: { type: string; count: number }[] }; metrics: { meanRegret: { mean: number } } };
+    expect(j.groups.user).toEqual([expect.objectContaining({ type: 'sticky-greedy', count: 2 })]);
     expect(Number.isFinite(j.metrics.meanRegret.mean)).toBe(true);
     const both = await cli('play', ID, '--agent', `users=${AGENT}`, '--users', 'greedy');
     expect(both.code).toBe(2);
@@ -325,8 +325,9 @@ describe('buddy-gym play --agent', () => {
 
 describe('agent modules', () => {
   it('parses --agent and refuses modules without an agent export', async () => {
-    expect(parseAgentFlag('user=./a.ts')).toEqual({ role: 'users', path: './a.ts' });
-    expect(parseAgentFlag('goals=x.mjs')).toEqual({ role: 'goals', path: 'x.mjs' });
+    expect(parseAgentFlag('user=./a.ts')).toEqual({ side: 'user', path: './a.ts' });
+    expect(parseAgentFlag('goals=x.mjs')).toEqual({ side: 'goals', path: 'x.mjs' });
+    expect(() => parseAgentFlag('goals=')).toThrow(/--agent expects SIDE=PATH/);
     const none = join(tmp, 'no-agent.mjs');
     writeFileSync(none, 'export const x = 1;\n');
     await expect(loadAgentModule('users', none)).rejects.toThrow(/neither a default export nor an export named "agent" \(read before running it, so none of it ran\)/);
@@ -406,7 +407,9 @@ describe('buddy-gym info', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as InfoJson;
     expect(j).toMatchObject({ path: ckpt, env: ID, format: { name: 'buddy-gym-checkpoint', version: 2 }, files: { verified: true } });
-    expect(j.envOptions.given).toEqual(ENV_OPTIONS);
+    // The checkpoint records the options as train parsed them (every option, defaults filled in).
+    expect(j.envOptions.given).toMatchObject(ENV_OPTIONS);
+    expect(j.envOptions.given).toEqual(j.envOptions.full);
     expect(j.envOptions.full).toMatchObject({ ...ENV_OPTIONS, creationsPerGoal: 2 });
     expect(j.policies.map((p) => p.name).sort()).toEqual(['goal', 'user']);
     for (const p of j.policies) expect(p.parameters).toBeGreaterThan(0);
@@ -434,7 +437,7 @@ describe('--help', () => {
       expect(train).toContain(flag);
     }
     const ev = (await cli('eval', '--help')).out;
-    for (const name of ['greedy', 'softmax', 'random', 'oracle', 'honest', 'exaggerate']) expect(ev).toMatch(new RegExp(`^ {2}(users|goals) ${name}\\s+\\S`, 'm'));
+    for (const name of ['greedy', 'softmax', 'random', 'oracle\\*', 'honest', 'exaggerate']) expect(ev).toMatch(new RegExp(`^ {4}${name}\\s+\\S`, 'm'));
     const program = (await cli('--help')).out;
     for (const name of ['train', 'eval', 'info']) expect(program).toMatch(new RegExp(`^ {2}${name}\\s+\\S`, 'm'));
   });
@@ -455,6 +458,6 @@ describe('the real bin/buddy-gym.js', () => {
     });
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as EvalJson;
-    expect(j.players.users.map((p) => p.label)).toEqual(['run/step-16', 'sticky-greedy']);
+    expect(j.players.user.map((p) => p.label)).toEqual(['run/step-16', 'sticky-greedy']);
   });
 });

@@ -38,7 +38,7 @@ if (!HAVE_CHROMIUM && !IN_CI) {
   console.warn(`dashboard-browser.test.ts: skipped, ${CHROMIUM} is missing (apt-get install chromium); with CI set it fails instead`);
 }
 
-const cli = (args: string[]) => [...['--import', 'tsx', join(root, 'training', 'cli', 'main.ts')], ...args];
+const cli = (args: string[]) => [...['--import', 'tsx', join(root, 'cli', 'main.ts')], ...args];
 
 let tmp: string;
 let runDir: string;

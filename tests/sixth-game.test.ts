@@ -85,10 +85,17 @@ describe('a sixth game from one folder and one registry line', () => {
     expect(s.iterations).toBe(2);
     expect(Object.keys(s.lastIteration.updates).sort()).toEqual(['matcher', 'mismatcher']);
     expect(s.evaluation.map((e) => e.label)).toEqual(expect.arrayContaining(['matcher against uniform mismatcher', 'mismatcher against uniform matcher']));
-    expect(s.evaluation.some((e) => e.metric === 'matchRate')).toBe(true);
+    // The match rate has no better direction in a zero-sum game: tables show it, the summary does not judge it.
+    expect(s.evaluation.some((e) => e.metric === 'matchRate')).toBe(false);
     checkpoint = s.checkpoint;
     expect(checkpoint).toMatch(/step-0+128$/);
     expect(existsSync(join(checkpoint, 'manifest.json'))).toBe(true);
+    // The options were parsed once: the summary, run.json and the checkpoint record the same parsed form.
+    const manifest = JSON.parse(readFileSync(join(checkpoint, 'manifest.json'), 'utf8')) as { envOptions: unknown };
+    const runJson = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as { envOptions: unknown };
+    expect(s.envOptions).toEqual({ rounds: 8 });
+    expect(runJson.envOptions).toEqual(s.envOptions);
+    expect(manifest.envOptions).toEqual(s.envOptions);
   });
 
   it("eval: cross-plays the checkpoint with the game's baselines, every pair of players", async () => {

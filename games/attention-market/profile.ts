@@ -42,11 +42,11 @@ export const attentionMarketProfile: TrainingProfile = {
   entropyCoef: { goal: 0, user: 0.01 },
   alternation: ['user', 'goal'],
   best: { metric: 'meanRegret', higherIsBetter: false },
-  // Its questions (rows 1–2 of RESULTS.md) are train's summary; its headline figures show in play and eval tables only.
-  headline: [],
   // All goals share the U·N slots, so the mean goal utility cannot beat honesty: a goal is
   // judged as a unilateral deviation (goal #0 trained among honest goals).
   questions: [USERS_VS_EXAGGERATION, GOAL_AMONG_HONEST],
   population: true,
   ...attentionMarketWords,
+  // Its questions (rows 1–2 of RESULTS.md) are train's summary; its headline figures show in play and eval tables only.
+  headline: [],
 };

@@ -4,7 +4,7 @@ import { KernelBuffers } from '../../envs/core/kernel-buffers.js';
 import type { PersuasionInstance } from './instance.js';
 import { resolveInstance, type PersuasionId, type PersuasionOptions } from './options.js';
 import { parsePersuasionResetOptions, type PersuasionResetOptions } from './reset-options.js';
-import { bayesActionFlat, expectedUtilityOf, posteriorInto, quantalInto } from './response.js';
+import { bayesActionFlat, posteriorInto, quantalInto } from './response.js';
 import { likelihoodInto, softmaxRowsInto } from './signal.js';
 import { persuasionSpaces, type PersuasionSpaces } from './spaces.js';
 import { instanceTables, TIE, type InstanceTables } from './tables.js';

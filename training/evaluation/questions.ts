@@ -1,7 +1,6 @@
 import type { Policy } from '../../agents/policy/policy.js';
 import type { Question, TrainingProfile } from '../profiles/profile.js';
 import { AgentActor, DeviatorActor, PolicyActor, type RoleActor } from '../self-play/actors.js';
-import type { Stat } from '../stats.js';
 import { compare, type Comparison } from './paired.js';
 import { playWorlds, type WorldResults, type WorldsOptions } from './worlds.js';
 
