@@ -544,5 +544,9 @@ describe('the trainer picks where episodes are played', () => {
     expect(() => new SelfPlayTrainer('attention-market-v0', options, parseTrainConfig({ ...settings, rollout: 'device', train: 'user', opponents: 'goal=honest' }))).toThrow(
       /a baseline agent plays a side/,
     );
+    // Deviators need the host's actors (a policy and its peers within one side): refused, not ignored.
+    expect(() => new SelfPlayTrainer('attention-market-v0', options, parseTrainConfig({ ...settings, rollout: 'device', train: 'goal', deviators: 1, opponents: 'goal=policy' }))).toThrow(
+      /device rollouts are not available here: deviators mix a policy and its peers/,
+    );
   });
 });

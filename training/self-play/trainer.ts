@@ -241,7 +241,9 @@ export class SelfPlayTrainer {
             ? 'the centralised critic reads the host kernel'
           : Object.keys(this.baselines).length > 0
             ? 'a baseline agent plays a side (opponents setting)'
-            : null;
+            : c.deviators > 0
+              ? 'deviators mix a policy and its peers within a side (host actors)'
+              : null;
     if (c.rollout === 'device') {
       if (unsupported) throw new OptionError('train settings', 'rollout', c.rollout, `device rollouts are not available here: ${unsupported}; use "host" or "auto"`);
       return { kind: 'device', reason: 'device (tensor env), as the rollout setting asks' };
