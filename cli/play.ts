@@ -83,7 +83,7 @@ function play(g: GameDescriptor, values: FlagValues, modules: readonly AgentModu
   }
   const eps = run.episodes;
   const rounds = eps[0].rounds;
-  // Sample k is the mean of episodes k·B .. k·B + B − 1 (seeds S + k·B + b, as a VecEnv of B copies seeds them).
+  // Sample k is the mean of episodes k·B .. k·B + B − 1 (seeds S + k·B .. S + k·B + B − 1).
   const samples = (f: (e: EpisodeSummary) => number): Stat => {
     const out: number[] = [];
     for (let k = 0; k < episodes; k++) {

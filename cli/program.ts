@@ -25,11 +25,9 @@ import { reportCommand, reportSpec } from './report.js';
 import { serveCommand, serveSpec } from './serve.js';
 import { trainSpec } from './train-spec.js';
 
-export type { ExitCode } from './help.js';
-import type { ExitCode } from './help.js';
+import type { Command, ExitCode } from './help.js';
 
-export type { Command } from './help.js';
-import type { Command } from './help.js';
+export type { Command, ExitCode };
 
 type Run = Command['run'];
 
@@ -53,7 +51,6 @@ function loadedWhole(name: string, summary: string, load: () => Promise<{ spec: 
   const loaded = () => loadGames().then(load);
   return { spec: { name, summary, usage: [], flags: [] }, run: (argv, io) => loaded().then((m) => m.run(argv, io)), fullSpec: () => loaded().then((m) => m.spec) };
 }
-
 
 export const COMMANDS: readonly Command[] = [
   { spec: listSpec, run: listCommand },
