@@ -3,7 +3,7 @@ import { registeredIds } from '../envs/registry.js';
 import { didYouMean } from '../envs/core/suggest.js';
 import { game, registeredGames } from '../training/game/registry.js';
 import { HELP_FLAG, parseCommandArgs, type CommandSpec } from './args.js';
-import { envOptionsArgs } from './env-args.js';
+import { envIdOf, envOptionsArgs } from './env-args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -32,9 +32,7 @@ export const analyzeSpec: CommandSpec = {
 export function analyzeCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(analyzeSpec, argv);
   const ids = analyzable().map((g) => g.env.id);
-  if (positionals.length === 0) throw new UsageError(`which env? give an env id: buddy-gym analyze ${ids.join(' | ')} ...`);
-  if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
-  const id = positionals[0];
+  const id = envIdOf(positionals, `: buddy-gym analyze ${ids.join(' | ')} ...`);
   if (!ids.includes(id)) {
     const what = registeredIds().includes(id) ? `${id} has no exact analysis` : `${JSON.stringify(id)} is not a registered env id${didYouMean(id, ids)}`;
     throw new UsageError(`analyze knows ${ids.join(', ')}; ${what}`);

@@ -1,7 +1,7 @@
 import { checkEnv, type CheckReport } from '../envs/check/index.js';
 import { make, presetNames, presetOptions, registeredIds, spec } from '../envs/registry.js';
 import { HELP_FLAG, intFlag, parseCommandArgs, type CommandSpec } from './args.js';
-import { gameOf } from './env-args.js';
+import { envIdOf, gameOf } from './env-args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { exampleGame } from './game-help.js';
@@ -36,9 +36,8 @@ export function checkCommand(argv: readonly string[], io: CliIO): number {
   const seed = intFlag(values, 'seed', 0, 0, Number.MAX_SAFE_INTEGER);
   const steps = intFlag(values, 'steps', 200, 1, 10_000_000);
   if (values.all && positionals.length > 0) throw new UsageError(`give either an env id or --all, not both`);
-  if (!values.all && positionals.length === 0) throw new UsageError(`which env? give an env id (${registeredIds().join(', ')}) or --all`);
-  if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
-  const ids = values.all ? registeredIds() : positionals;
+  const one = envIdOf(positionals, values.all ? undefined : ` (${registeredIds().join(', ')}) or --all`);
+  const ids = one === undefined ? registeredIds() : [one];
   for (const id of ids) {
     gameOf(id);
   }

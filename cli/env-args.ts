@@ -8,9 +8,10 @@
 import { OptionError } from '../envs/core/errors.js';
 import { presetOptions } from '../envs/registry.js';
 import type { GameDescriptor } from '../training/game/descriptor.js';
-import { game, registeredGames } from '../training/game/registry.js';
+import { game } from '../training/game/registry.js';
 import { stringFlag, type FlagValues } from './args.js';
 import { UsageError } from './errors.js';
+import { exampleGame } from './game-help.js';
 import { valueFromText } from './option-text.js';
 
 /** The game `id`, or the registry's error (naming the registered ids) as a mistake of the command line. */
@@ -23,11 +24,22 @@ export function gameOf(id: string): GameDescriptor {
   }
 }
 
-/** The one env id among a command's positionals, as its game; `usage` shows how to give one ("play <id> ..."). */
-export function gameFromPositionals(positionals: readonly string[], command: string): GameDescriptor {
-  if (positionals.length === 0) throw new UsageError(`which env? give an env id: buddy-gym ${command} ${registeredGames()[0]?.env.id ?? '<id>'} ... (buddy-gym list shows them)`);
+/**
+ * The one env id among a command's positionals. With none, a UsageError "which env? give an
+ * env id<how>" says how to give one; with `how` undefined none is fine (train --resume,
+ * check --all) and the result is undefined.
+ */
+export function envIdOf(positionals: readonly string[], how: string): string;
+export function envIdOf(positionals: readonly string[], how: string | undefined): string | undefined;
+export function envIdOf(positionals: readonly string[], how: string | undefined): string | undefined {
   if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
-  return gameOf(positionals[0]);
+  if (positionals.length === 0 && how !== undefined) throw new UsageError(`which env? give an env id${how}`);
+  return positionals[0];
+}
+
+/** The game of the one env id among a command's positionals ("which env?" shows `buddy-gym <command> <id> ...`). */
+export function gameFromPositionals(positionals: readonly string[], command: string): GameDescriptor {
+  return gameOf(envIdOf(positionals, `: buddy-gym ${command} ${exampleGame()} ... (buddy-gym list shows them)`));
 }
 
 /** The --option key=value list as given, each value converted by the env's option schema. */

@@ -10,6 +10,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { selectBackend } from '../agents/backend/index.js';
 import { Policy, type PolicySpec } from '../agents/policy/policy.js';
+import { isPlainObject } from '../envs/core/options.js';
 import { disposeCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '../checkpoints/index.js';
 import { checkEnvOptions, checkPolicyModel, checkTrainerState } from '../training/checkpoint-check.js';
 import { evaluatePlay, type MatchupOptions, type PlayOutcome } from '../training/evaluate.js';
@@ -134,7 +135,7 @@ async function evaluate(values: FlagValues, positionals: string[], io: CliIO): P
       // The env options, a trainer's state and each policy's model against its spec, before playing.
       await checkpointUsage(
         Promise.resolve().then(() => {
-          if (isObject(loaded.trainer) && 'config' in loaded.trainer) checkTrainerState(loaded.manifest, loaded.path);
+          if (isPlainObject(loaded.trainer) && 'config' in loaded.trainer) checkTrainerState(loaded.manifest, loaded.path);
           else checkEnvOptions(loaded.manifest, loaded.path);
           for (const [name, p] of Object.entries(loaded.policies)) checkPolicyModel(name, p.spec, p.model, loaded.path);
         }),
@@ -216,8 +217,6 @@ async function evaluate(values: FlagValues, positionals: string[], io: CliIO): P
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Cross-play needs one game: the same env and the same options as the first checkpoint. */
 function sameGame(g: GameDescriptor, options: Record<string, unknown>, l: LoadedCheckpoint, first: string): void {
   const path = showPath(l.path);
@@ -243,7 +242,7 @@ function toRun(loaded: LoadedCheckpoint, sides: readonly string[]): LoadedRun {
   } catch {
     config = null;
   }
-  const summary = t && isObject(t.summary) ? (t.summary as Record<string, number>) : {};
+  const summary = t && isPlainObject(t.summary) ? (t.summary as Record<string, number>) : {};
   return { path, label: checkpointLabel(loaded.path), loaded, policies, config, summary };
 }
 

@@ -16,17 +16,12 @@ export interface Command {
 /** `--help` for every command, here once: the flags are checked first, so a mistake is still named. */
 export function helpOf(cmd: Command, argv: readonly string[], io: CliIO): ExitCode | null {
   if (!argv.includes('--help') && !argv.includes('-h')) return null;
-  const print = (spec: CommandSpec): number => {
-    if (!parseCommandArgs(spec, argv).values.help) return -1;
+  // "--help" may be another flag's value (--option --help): only the parsed flag asks for help.
+  const answer = (spec: CommandSpec): number | null => {
+    if (!parseCommandArgs(spec, argv).values.help) return null;
     commandHelp(spec).forEach((l) => io.out(l));
     return EXIT.ok;
   };
-  if (!cmd.fullSpec) {
-    const code = print(cmd.spec);
-    return code < 0 ? null : code;
-  }
-  return cmd.fullSpec().then((spec) => {
-    const code = print(spec);
-    return code < 0 ? cmd.run(argv, io) : code;
-  });
+  if (!cmd.fullSpec) return answer(cmd.spec);
+  return cmd.fullSpec().then((spec) => answer(spec) ?? cmd.run(argv, io));
 }

@@ -15,7 +15,7 @@ import { loadAgentModules, type AgentModule } from './agent-module.js';
 import { intFlag, parseCommandArgs, type FlagValues } from './args.js';
 import { envOptionsArgs, gameFromPositionals } from './env-args.js';
 import { EXIT, UsageError } from './errors.js';
-import { num, table } from './format.js';
+import { ci, num, table } from './format.js';
 import type { CliIO } from './io.js';
 import { lineups, type Lineup } from './lineups.js';
 import { playSpec } from './play-spec.js';
@@ -101,6 +101,10 @@ function play(g: GameDescriptor, values: FlagValues, modules: readonly AgentModu
     ? ['NOTE: a CHEATING REFERENCE plays (marked *): it reads hidden state no agent of its side can see; a yardstick, not a baseline to beat.']
     : [];
 
+  // Every figure once, as a Stat: the JSON and the table are two views of these.
+  const reward = Object.fromEntries(roles.map((r) => [r.name, samples(perRound(groups[r.name].flatMap((x) => x.ids)))]));
+  const rewardByGroup = Object.fromEntries(roles.map((r) => [r.name, Object.fromEntries(groups[r.name].map((x) => [x.type, samples(perRound(x.ids))]))]));
+  const metrics = Object.fromEntries(Object.keys(eps[0].metrics).map((m) => [m, samples((e) => e.metrics[m])]));
   const json: PlaySummaryJson = {
     env: g.env.id,
     options: { ...(options as Record<string, unknown>) },
@@ -112,9 +116,9 @@ function play(g: GameDescriptor, values: FlagValues, modules: readonly AgentModu
     groups: Object.fromEntries(
       Object.entries(groups).map(([side, gs]) => [side, gs.map((x) => ({ type: x.type, count: x.ids.length, agent: x.agentName, ids: [...x.ids], cheatingReference: x.cheats }))]),
     ),
-    reward: Object.fromEntries(roles.map((r) => [r.name, statJson(samples(perRound(groups[r.name].flatMap((x) => x.ids))))])),
-    rewardByGroup: Object.fromEntries(roles.map((r) => [r.name, Object.fromEntries(groups[r.name].map((x) => [x.type, statJson(samples(perRound(x.ids)))]))])),
-    metrics: Object.fromEntries(Object.keys(eps[0].metrics).map((m) => [m, statJson(samples((e) => e.metrics[m]))])),
+    reward: mapStats(reward),
+    rewardByGroup: Object.fromEntries(Object.entries(rewardByGroup).map(([side, byType]) => [side, mapStats(byType)])),
+    metrics: mapStats(metrics),
     notes,
     ...reportOf?.json,
   };
@@ -130,18 +134,20 @@ function play(g: GameDescriptor, values: FlagValues, modules: readonly AgentModu
   for (const role of roles) io.out(`${role.name}: ${groups[role.name].map((x) => `${x.ids.length} x ${x.type}${x.cheats ? '*' : ''}${x.agentName !== x.type ? ` [${x.agentName}]` : ''}`).join(', ')}`);
   for (const n of notes) io.out(n);
   io.out('');
-  const ci = (s: ReturnType<typeof statJson>) => (s.ci95 === null ? '± n/a' : `± ${num(s.ci95)}`);
   const rows: string[][] = [['figure', 'mean', '95% CI']];
+  const row = (label: string, s: Stat) => rows.push([label, num(s.mean), ci(s)]);
   for (const role of roles) {
-    rows.push([`${role.name} reward per agent per round`, num(json.reward[role.name].mean ?? NaN), ci(json.reward[role.name])]);
-    if (groups[role.name].length > 1) for (const x of groups[role.name]) rows.push([`  ${x.type} (${x.ids.length})`, num(json.rewardByGroup[role.name][x.type].mean ?? NaN), ci(json.rewardByGroup[role.name][x.type])]);
+    row(`${role.name} reward per agent per round`, reward[role.name]);
+    if (groups[role.name].length > 1) for (const x of groups[role.name]) row(`  ${x.type} (${x.ids.length})`, rewardByGroup[role.name][x.type]);
   }
   // A game's own report replaces the plain list of round metrics (it names them in its words).
-  if (reportOf) for (const r of reportOf.rows) rows.push([r.label, num(r.mean), r.ci95 === null ? '± n/a' : `± ${num(r.ci95)}`]);
-  else for (const m of metricNames) rows.push([metricLabel(words, m), num(json.metrics[m].mean ?? NaN), ci(json.metrics[m])]);
+  if (reportOf) for (const r of reportOf.rows) row(r.label, r.stat);
+  else for (const m of metricNames) row(metricLabel(words, m), metrics[m]);
   table(rows, [false, true, false]).forEach((l) => io.out(l));
   return EXIT.ok;
 }
+
+const mapStats = (stats: Readonly<Record<string, Stat>>) => Object.fromEntries(Object.entries(stats).map(([k, s]) => [k, statJson(s)]));
 
 function describe(l: Lineup): string {
   return l.kind === 'mix' ? l.text : `${l.module.name} (${l.module.path})`;

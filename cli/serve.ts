@@ -10,7 +10,7 @@ import { AUTORESET_MODES, type AutoresetMode } from '../envs/core/vector-env.js'
 import { registeredIds, spec } from '../envs/registry.js';
 import { listenTcp, serveConnection, Session, VecServed, type ServedEnv } from '../envs/server/index.js';
 import { HELP_FLAG, intFlag, parseCommandArgs, stringFlag, type CommandSpec, type FlagValues } from './args.js';
-import { envOptionsArgs, gameOf } from './env-args.js';
+import { envIdOf, envOptionsArgs, gameOf } from './env-args.js';
 import { EXIT, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { exampleGame } from './game-help.js';
@@ -77,10 +77,7 @@ export function serveCommand(argv: readonly string[], io: CliIO, signal?: AbortS
 }
 
 function parseSettings(values: FlagValues, positionals: readonly string[]): ServeSettings {
-  if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? `which env? give an env id (${registeredIds().join(', ')})` : `expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
-  }
-  const g = gameOf(positionals[0]);
+  const g = gameOf(envIdOf(positionals, ` (${registeredIds().join(', ')})`));
   const id = g.env.id;
   const { options } = envOptionsArgs(g, values);
   const agent = stringFlag(values, 'agent');

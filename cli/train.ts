@@ -26,7 +26,7 @@ import { intFlag, parseCommandArgs, stringFlag, type FlagValues } from './args.j
 import { EXIT, UsageError } from './errors.js';
 import { ci, num, statJson, table } from './format.js';
 import type { CliIO } from './io.js';
-import { envOptionsArgs, gameOf } from './env-args.js';
+import { envIdOf, envOptionsArgs, gameOf } from './env-args.js';
 import { backendFlag } from './backend-flag.js';
 import { checkpointUsage } from './checkpoint-usage.js';
 import { bestResponseConfig, exploitabilityLines, exploitabilitySummary } from './exploitability.js';
@@ -172,10 +172,8 @@ export function trainCommand(argv: readonly string[], io: CliIO): number | Promi
 }
 
 async function train(values: FlagValues, positionals: string[], io: CliIO): Promise<number> {
-  if (positionals.length > 1) throw new UsageError(`expected one env id, got ${positionals.length}: ${positionals.join(' ')}`);
   const resumeFlag = stringFlag(values, 'resume');
-  if (positionals.length === 0 && resumeFlag === undefined) throw new UsageError(`which env? give an env id: buddy-gym train ${exampleGame()} (or --resume a checkpoint)`);
-  const idGiven = positionals[0];
+  const idGiven = envIdOf(positionals, resumeFlag === undefined ? `: buddy-gym train ${exampleGame()} (or --resume a checkpoint)` : undefined);
   if (idGiven !== undefined) gameOf(idGiven);
 
   const backend = backendFlag(values);
@@ -224,7 +222,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   // The env options, parsed once: this form goes to the trainer, the checkpoints, run.json and the summary.
   const g = gameOf(id);
   const { given: envOptionsGiven, options: parsed, preset, flagged } = envOptionsArgs(g, values, resume?.envOptions);
-  const fullOptions = parsed as Record<string, unknown>;
+  const envOptions = parsed as Record<string, unknown>;
 
   let config: TrainConfig;
   if (resume) {
@@ -237,8 +235,8 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
     }
     const before = envSpec(id).parseOptions(resume.envOptions) as Record<string, unknown>;
     for (const k of Object.keys(envOptionsGiven)) {
-      if (before[k] === fullOptions[k]) continue;
-      const given = flagged.includes(k) ? `--option ${k}=${JSON.stringify(fullOptions[k])}` : `--preset ${preset} gives ${k}=${JSON.stringify(fullOptions[k])}, which`;
+      if (before[k] === envOptions[k]) continue;
+      const given = flagged.includes(k) ? `--option ${k}=${JSON.stringify(envOptions[k])}` : `--preset ${preset} gives ${k}=${JSON.stringify(envOptions[k])}, which`;
       throw new UsageError(`--resume continues the checkpoint's env, but ${given} differs from its ${JSON.stringify(before[k])}`);
     }
     config = parseTrainConfig({ ...resume.config, steps: given.steps ?? resume.config.steps }, 'train settings');
@@ -253,13 +251,12 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
       throw e;
     }
   }
-  for (const w of trainWarnings(id, fullOptions, config)) io.err(`warning: ${w}`);
-  const envOptions = fullOptions;
+  for (const w of trainWarnings(id, envOptions, config)) io.err(`warning: ${w}`);
   const outFlag = stringFlag(values, 'out');
   const out = runFolder(outFlag, id, resume?.path);
   let perIteration: number;
   try {
-    perIteration = SelfPlayTrainer.stepsPerIteration(id, fullOptions, config.numEnvs);
+    perIteration = SelfPlayTrainer.stepsPerIteration(id, envOptions, config.numEnvs);
   } catch (e) {
     throw new UsageError(`${id} cannot be trained by self-play: ${(e as Error).message}`);
   }
@@ -281,7 +278,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
   const bus = new MetricBus();
   const lastUpdates: Record<string, UpdateEvent> = {};
   // run.json: what the dashboard and the report show as the run's config (the backend once known).
-  const runInfo: Record<string, unknown> = { env: id, envOptions: fullOptions, settings: config, backend: null, resumedFrom: resume?.path ?? null, words: g.words ?? {} };
+  const runInfo: Record<string, unknown> = { env: id, envOptions, settings: config, backend: null, resumedFrom: resume?.path ?? null, words: g.words ?? {} };
   const writeRunInfo = () => writeFileSync(join(out, RUN_INFO_FILE), JSON.stringify(runInfo, null, 2) + '\n');
   makeRunFolder(out, outFlag);
   writeRunInfo();
@@ -363,7 +360,7 @@ async function train(values: FlagValues, positionals: string[], io: CliIO): Prom
 
     const summaryJson: TrainSummaryJson = {
       env: id,
-      envOptions: fullOptions,
+      envOptions,
       settings: trainer.config,
       backend: { name: result.backend.name, detail: result.backend.attempts.find((a) => a.ok)?.reason ?? '', rollouts: trainer.rollout.reason },
       runFolder: out,

@@ -15,7 +15,7 @@ export const attentionMarketPlayReport: PlayReporter<AttentionMarketOptions> = (
   const G = goals.reduce((s, g) => s + g.ids.length, 0);
   const fair = (n: number) => (n / G).toFixed(3);
   const rows: PlayReportRow[] = [];
-  const row = (label: string, s: Stat) => rows.push({ label, mean: s.mean, ci95: Number.isFinite(s.ci95) ? s.ci95 : null });
+  const row = (label: string, stat: Stat) => rows.push({ label, stat });
   row('user regret per round (mean over users)', r.meanRegret);
   if (users.length > 1) for (const u of users) row(`  ${u.type} users (${u.ids.length})${u.cheats ? ' [cheating reference]' : ''}`, r.users[u.type].regret);
   row('normalised regret (0 best set, 1 worst)', r.meanNormalizedRegret);

@@ -6,6 +6,7 @@ import type { PlayResult } from '../play.js';
 import type { MetricWords } from '../profiles/metric-words.js';
 import type { TrainingProfile } from '../profiles/profile.js';
 import type { ResultRow } from '../results/row.js';
+import type { Stat } from '../stats.js';
 
 /**
  * Everything the library knows about one game, gathered in the game's own folder
@@ -64,11 +65,10 @@ export type PlayReporter<Options> = (
   options: Options,
 ) => { readonly rows: readonly PlayReportRow[]; readonly json: Readonly<Record<string, unknown>> };
 
-/** One row of a play report: a label and a mean with its 95% CI half-width (null when undefined). */
+/** One row of a play report: a label and its figure (mean and 95% CI over the episodes). */
 export interface PlayReportRow {
   readonly label: string;
-  readonly mean: number;
-  readonly ci95: number | null;
+  readonly stat: Stat;
 }
 
 /** A game's exact analysis (what `buddy-gym analyze` prints). */

@@ -317,7 +317,7 @@ export class SelfPlayTrainer {
     const c = this.config;
     const common = { rounds: this.T, rng: this.rng.sample, gamma: c.gamma, gaeLambda: c.gaeLambda, policies: this.policies, scalers: this.scalers };
     if (this.rollout.kind === 'device') {
-      return new DeviceSelfPlay({ ...common, tensor: this.tensor!, envOptions: envSpec(this.envId).parseOptions(this.envOptions), numEnvs: c.numEnvs, seed: c.seed + this.episodes, noise: 'rng' });
+      return new DeviceSelfPlay({ ...common, tensor: this.tensor!, envOptions: this.envOptions, numEnvs: c.numEnvs, seed: c.seed + this.episodes, noise: 'rng' });
     }
     const baselines: Partial<Record<Side, RoleActor>> = {};
     for (const [side, b] of Object.entries(this.baselines)) baselines[side] = b.actor;
